@@ -1,0 +1,34 @@
+# Set-up and the main jobs. Everything installs into .venv; nothing is needed beforehand but python3.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+QUESTION ?= 홍릉 바이오 클러스터와 비교한 해외 클러스터는 어디인가?
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	# torch first and pinned: the CPU wheel, not the multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Build (or refresh) the index from corpus/, then answer a sample question.
+run: install
+	$(VENV)/bin/clusterqa ingest corpus
+	$(VENV)/bin/clusterqa ask "$(QUESTION)"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/pytest -m slow
+
+clean:
+	rm -rf $(VENV) index/CURRENT index/snapshots

@@ -1,0 +1,3 @@
+"""clusterqa: document-grounded question answering over Korean reports."""
+
+__version__ = "0.1.0"

