@@ -59,7 +59,7 @@ def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
     chunks: list[Chunk] = []
 
     def emit(units: list[_Unit]) -> None:
-        if not units or all(u.heading for u in units):
+        if not units:
             return
         start, end = units[0].start, units[-1].end
         chunks.append(
@@ -77,7 +77,9 @@ def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
     current: list[_Unit] = []
     for unit in _units(doc, size):
         new_page = current and doc.page_at(unit.start) != doc.page_at(current[0].start)
-        if unit.heading or new_page:
+        # Consecutive headings stay together with the body text that follows them.
+        new_section = unit.heading and not all(u.heading for u in current)
+        if new_section or new_page:
             emit(current)
             current = []
         elif current and unit.end - current[0].start > size:

@@ -15,9 +15,10 @@ from clusterqa.models import PageSpan, ParsedDocument
 
 PAGE_SEPARATOR = "\n\n"
 
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
+# Soft hyphens, zero-width and control characters (some PDF fonts interleave NULs).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HANGUL = re.compile(r"[가-힣]")
 # A line that starts a new block: bullets, numbering, figure/table captions.
@@ -44,7 +45,10 @@ def is_heading(line: str) -> bool:
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
+    for _ in range(3):  # some extractors escape twice ("\\\\_")
+        text, n = _ESCAPE.subn(r"\1", text)
+        if not n:
+            break
     return _BOLD.sub("", text)
 
 
