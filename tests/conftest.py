@@ -31,7 +31,7 @@ def embedder(corpus_settings: Settings) -> Embedder:
 @pytest.fixture(scope="session")
 def corpus_index(corpus_settings: Settings, embedder: Embedder) -> Settings:
     """Settings whose index holds the five bundled documents (built once per session)."""
-    report = ingest([CORPUS], corpus_settings, embedder, progress=False)
+    report = ingest([CORPUS], corpus_settings, progress=False)
     assert not report.failed, report.failed
     return corpus_settings
 

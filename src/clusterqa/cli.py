@@ -9,11 +9,10 @@ from pathlib import Path
 
 from clusterqa.answer import ask
 from clusterqa.config import Settings
-from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import ClusterQAError
 from clusterqa.ingest import ingest, remove
 from clusterqa.retrieval.factory import RETRIEVERS
-from clusterqa.search import Searcher
+from clusterqa.search import Searcher, check_query
 from clusterqa.store import load
 
 
@@ -28,8 +27,7 @@ def _snippet(text: str, width: int = 160) -> str:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [settings.corpus_dir]
-    report = ingest(paths, settings, make_embedder(settings), rebuild=args.rebuild,
-                    progress=not args.quiet)
+    report = ingest(paths, settings, rebuild=args.rebuild, progress=not args.quiet)
     if args.json:
         _print_json(report.model_dump())
     else:
@@ -60,6 +58,7 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    check_query(args.query, settings.max_query_chars)  # before the slow model load
     searcher = Searcher.open(settings, args.retriever)
     hits = searcher.search(args.query, args.k)
     if args.json:
@@ -75,6 +74,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    check_query(args.question, settings.max_query_chars)
     searcher = Searcher.open(settings, args.retriever)
     response = ask(searcher, args.question, args.k)
     if args.json:
@@ -97,6 +97,29 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"error: not in the index: {', '.join(missing)}", file=sys.stderr)
     return 1 if missing else 0
+
+
+def cmd_bench_gold(args: argparse.Namespace, settings: Settings) -> int:
+    from clusterqa.evaluation.bench import run_gold
+    from clusterqa.evaluation.gold import load_gold
+
+    items = load_gold(args.files)
+    searcher = Searcher.open(settings, args.retriever)
+    report = run_gold(items, searcher, progress=not args.quiet)
+    report["config"] = settings.model_dump(mode="json") | {
+        "retriever": args.retriever or settings.retriever
+    }
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "report.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2), "utf-8"
+        )
+    r = report["retrieval"]
+    print(
+        " ".join(f"{m}={r[m]}" for m in r)
+        + f" p50={report['latency_ms']['p50']}ms p95={report['latency_ms']['p95']}ms"
+    )
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--retriever", choices=RETRIEVERS, default=None)
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
+
+    bench = sub.add_parser("bench", help="run a benchmark").add_subparsers(
+        dest="dataset", required=True
+    )
+    p = bench.add_parser("gold", help="gold questions (corpus/gold/*.jsonl schema)")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--retriever", choices=RETRIEVERS, default=None)
+    p.add_argument("--out", type=Path, default=None, help="write report.json here")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_bench_gold)
     return parser
 
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from clusterqa.chunking import chunk_document
 from clusterqa.config import Settings
-from clusterqa.embedders.base import Embedder
+from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
 from clusterqa.korean import morphemes
 from clusterqa.models import Document, ParsedDocument
@@ -110,35 +110,39 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
     return Snapshot(manifest, {}, [], np.zeros((0, dim), dtype=np.float32))
 
 
-def _previous(settings: Settings, embedder: Embedder, rebuild: bool) -> Snapshot:
-    """The snapshot to build on, or an empty one when there is none or settings changed."""
-    fresh = _empty_snapshot(settings, embedder.dim)
+def _previous(settings: Settings, rebuild: bool) -> Snapshot | None:
+    """The snapshot to build on; None when there is none or the chunking settings changed."""
     if rebuild or not (settings.index_dir / "CURRENT").exists():
-        return fresh
+        return None
     old = load(settings.index_dir)
-    if (old.manifest.model, old.manifest.dim) != (embedder.name, embedder.dim):
+    if old.manifest.model != settings.model:
         raise IndexStateError(
-            f"index was built with model {old.manifest.model!r} ({old.manifest.dim}d) but "
-            f"{embedder.name!r} ({embedder.dim}d) is configured; vectors cannot be mixed. "
-            "Run `clusterqa ingest --rebuild` to re-embed everything."
+            f"index was built with model {old.manifest.model!r} but {settings.model!r} is "
+            "configured; vectors cannot be mixed. Run `clusterqa ingest --rebuild` to re-embed."
         )
     same_chunking = (
         old.manifest.chunk_size,
         old.manifest.chunk_overlap,
         old.manifest.bm25_pos_prefixes,
     ) == (settings.chunk_size, settings.chunk_overlap, list(settings.bm25_pos_prefixes))
-    return old if same_chunking else fresh
+    return old if same_chunking else None
 
 
 def _assemble(
-    base: Snapshot,
+    base: Snapshot | None,
     keep: set[str],
     new_docs: list[Document],
     settings: Settings,
-    embedder: Embedder,
     progress: bool,
 ) -> Snapshot:
-    kept = base.subset(keep)
+    # The model is loaded only here, so a no-op ingest stays fast.
+    embedder = make_embedder(settings)
+    kept = base.subset(keep) if base else _empty_snapshot(settings, embedder.dim)
+    if kept.manifest.dim != embedder.dim:
+        raise IndexStateError(
+            f"index vectors have {kept.manifest.dim} dimensions but {settings.model!r} gives "
+            f"{embedder.dim}; run `clusterqa ingest --rebuild`"
+        )
     fresh: list[IndexedChunk] = []
     for doc in tqdm(new_docs, desc="chunking", unit="doc", disable=not progress):
         for chunk in chunk_document(doc, settings.chunk_size, settings.chunk_overlap):
@@ -153,7 +157,6 @@ def _assemble(
 def ingest(
     paths: list[Path],
     settings: Settings,
-    embedder: Embedder,
     *,
     rebuild: bool = False,
     progress: bool = True,
@@ -161,8 +164,8 @@ def ingest(
     report = IngestReport()
     files, dirs = collect_files(paths)
     with writer_lock(settings.index_dir):
-        base = _previous(settings, embedder, rebuild)
-        entries = dict(base.manifest.documents)
+        base = _previous(settings, rebuild)
+        entries = dict(base.manifest.documents) if base else {}
         keep = set(entries)
         new_docs: list[Document] = []
         new_entries: dict[str, DocEntry] = {}
@@ -198,15 +201,15 @@ def ingest(
                 keep.discard(doc_id)
                 report.removed.append(doc_id)
         if report.changed:
-            snapshot = _assemble(base, keep, new_docs, settings, embedder, progress)
+            snapshot = _assemble(base, keep, new_docs, settings, progress)
             snapshot.manifest.documents.update(new_entries)
             for doc_id, entry in snapshot.manifest.documents.items():
                 entry.chunks = sum(1 for c in snapshot.chunks if c.doc_id == doc_id)
             save(settings.index_dir, snapshot)
         else:
             snapshot = base
-        report.documents = len(snapshot.documents)
-        report.chunks = len(snapshot.chunks)
+        report.documents = len(snapshot.documents) if snapshot else 0
+        report.chunks = len(snapshot.chunks) if snapshot else 0
     return report
 
 

