@@ -45,8 +45,8 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def make_pdf(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Writes a real PDF with a real CJK font (fpdf2), one string per page."""
-    from fpdf import FPDF
     import noto_cjk_sans_jp_regular
+    from fpdf import FPDF
 
     font = Path(noto_cjk_sans_jp_regular.__file__).parent / "NotoSansCJKjp-Regular.otf"
     out = tmp_path_factory.mktemp("pdfs")

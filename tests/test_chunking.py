@@ -1,3 +1,4 @@
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_chunks_cover_every_sentence(documents):
 
 def test_overlap_repeats_the_previous_sentence(documents):
     chunks = chunk_document(documents[1], 500, 150)
-    same_section = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.section == b.section]
+    same_section = [(a, b) for a, b in pairwise(chunks) if a.section == b.section]
     assert any(b.start < a.end for a, b in same_section)
 
 

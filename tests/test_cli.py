@@ -37,7 +37,11 @@ def test_ask_json_shape(run):
 def test_search_human_output_and_k(run):
     out = run("search", "메디콘밸리", "-k", "3")
     assert out.returncode == 0, out.stderr
-    assert [line[:2] for line in out.stdout.splitlines() if line[:1].isdigit()] == ["1.", "2.", "3."]
+    assert [line[:2] for line in out.stdout.splitlines() if line[:1].isdigit()] == [
+        "1.",
+        "2.",
+        "3.",
+    ]
 
 
 def test_docs_lists_the_corpus(run):

@@ -83,7 +83,7 @@ def test_encrypted_pdf_is_an_error(make_pdf):
 
 def test_corrupt_pdf_is_an_error(make_pdf):
     data = make_pdf("whole.pdf", ["정상 문서."]).read_bytes()
-    with pytest.raises(InputError, match="corrupt|no readable text"):
+    with pytest.raises(InputError, match=r"corrupt|no readable text"):
         parse("broken.pdf", data[: len(data) // 3], LIMIT)
 
 

@@ -46,8 +46,9 @@ def test_spaceless_document_gets_its_spaces_back(repaired):
 
 
 def test_without_trailing_space_signal_kiwi_decides_the_boundary():
-    text = "생산 기능을 담당하는 대기업 및\n\n중소기업과 컨설팅 기관이 한 군데에 모\n\n여서 클러스터를 만든다."
-    assert repair(text) == "생산 기능을 담당하는 대기업 및 중소기업과 컨설팅 기관이 한 군데에 모여서 클러스터를 만든다."
+    text = "생산 기능을 담당하는 대기업 및\n\n중소기업과 컨설팅 기관이 한 군데에 모\n\n여서 모인다."
+    expected = "생산 기능을 담당하는 대기업 및 중소기업과 컨설팅 기관이 한 군데에 모여서 모인다."
+    assert repair(text) == expected
 
 
 def test_sentence_end_and_short_lines_are_not_joined():

@@ -44,7 +44,9 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     hits = searcher.search(question, k)
     passages = [
         Passage(
-            **h.chunk.model_dump(include={"chunk_id", "doc_id", "page", "section", "start", "end", "text"}),
+            **h.chunk.model_dump(
+                include={"chunk_id", "doc_id", "page", "section", "start", "end", "text"}
+            ),
             title=searcher.snapshot.documents[h.chunk.doc_id].title,
             score=h.score,
             ranks=h.ranks,

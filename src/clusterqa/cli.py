@@ -39,7 +39,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         for failure in report.failed:
             print(f"error: {failure.error}", file=sys.stderr)
-        print(f"index: {report.documents} documents, {report.chunks} chunks in {settings.index_dir}")
+        print(
+            f"index: {report.documents} documents, {report.chunks} chunks in {settings.index_dir}"
+        )
     return 1 if report.failed else 0
 
 
@@ -68,7 +70,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print("no matching passages: none of the query's words occur in the indexed documents")
     for rank, hit in enumerate(hits, start=1):
         c = searcher.citation(hit)
-        print(f"{rank}. [{c.doc_id} p.{c.page or '-'} {c.start}-{c.end}] {c.title}  ({c.score:.4f})")
+        print(
+            f"{rank}. [{c.doc_id} p.{c.page or '-'} {c.start}-{c.end}] {c.title}  ({c.score:.4f})"
+        )
         print(f"   {_snippet(c.quote)}")
     return 0
 

@@ -1,4 +1,4 @@
-"""The one configuration object: defaults here, overridden by `clusterqa.toml` and CLUSTERQA_* variables."""
+"""The one configuration object: defaults here, overridden by `clusterqa.toml` and CLUSTERQA_*."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Retrieval.
     retriever: Literal["hybrid", "bm25", "dense", "bigram"] = "hybrid"
     bm25_pos_prefixes: tuple[str, ...] = ("NN", "VV", "VA", "XR", "SL", "SN", "SH", "MM")
-    fusion_k: int = 60
+    fusion_k: int = 10
     fusion_weights: tuple[float, float] = (1.0, 1.0)  # (bm25, dense)
     top_k: int = 5
 

@@ -6,7 +6,7 @@ class ClusterQAError(Exception):
 
 
 class InputError(ClusterQAError):
-    """A document or request that cannot be used as given (empty, too big, wrong type, bad encoding)."""
+    """A document or request that cannot be used as given (empty, too big, wrong type, encoding)."""
 
 
 class ModelFormatError(ClusterQAError):

@@ -39,7 +39,9 @@ _SPACELESS_RATIO = 0.15
 
 def is_heading(line: str) -> bool:
     line = line.strip()
-    return 0 < len(line) <= _MAX_HEADING and bool(_HEADING.match(line)) and not _TERMINAL.search(line)
+    return (
+        0 < len(line) <= _MAX_HEADING and bool(_HEADING.match(line)) and not _TERMINAL.search(line)
+    )
 
 
 def _clean(text: str) -> str:

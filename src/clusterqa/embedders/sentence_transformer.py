@@ -28,7 +28,9 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as exc:
-            raise ClusterQAError(f"cannot load embedding model {name!r} from {path}: {exc}") from exc
+            raise ClusterQAError(
+                f"cannot load embedding model {name!r} from {path}: {exc}"
+            ) from exc
         self.name = name
         dimension = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension

@@ -34,4 +34,6 @@ class TextParser:
         text = decode(data, source)
         if not text.strip():
             raise InputError(f"{source}: contains no text")
-        return ParsedDocument(doc_id=doc_id, source=source, pages=[PageText(number=None, text=text)])
+        return ParsedDocument(
+            doc_id=doc_id, source=source, pages=[PageText(number=None, text=text)]
+        )
