@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     bm25_pos_prefixes: tuple[str, ...] = ("NN", "VV", "VA", "XR", "SL", "SN", "SH", "MM")
     fusion_k: int = 10
     fusion_weights: tuple[float, float] = (1.0, 1.0)  # (bm25, dense)
+    # A query without Hangul (English) can only match Latin tokens lexically, so dense leads.
+    fusion_weights_no_hangul: tuple[float, float] = (0.25, 1.0)
     top_k: int = 5
 
     # Input limits.

@@ -13,6 +13,10 @@ def kiwi() -> Kiwi:
     return Kiwi()
 
 
+def has_hangul(text: str) -> bool:
+    return any("가" <= ch <= "힣" for ch in text)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries as (start, end) offsets into `text`."""
     return [(s.start, s.end) for s in kiwi().split_into_sents(text)]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from clusterqa.errors import InputError
+from clusterqa.korean import has_hangul
 from clusterqa.models import PageText, ParsedDocument
-
-_HANGUL = re.compile(r"[가-힣]")
 
 
 def decode(data: bytes, source: str) -> str:
@@ -22,7 +19,7 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError:
         text = ""
     # Other legacy encodings often decode as CP949 by accident, but then yield no Hangul.
-    if _HANGUL.search(text):
+    if has_hangul(text):
         return text
     raise InputError(f"{source}: text is neither UTF-8 nor CP949/EUC-KR; re-save it as UTF-8")
 

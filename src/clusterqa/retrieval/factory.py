@@ -30,10 +30,8 @@ def make_retriever(name: str, snapshot: Snapshot, settings: Settings) -> Retriev
     if name == "dense":
         return DenseRetriever(snapshot.faiss_index, make_embedder(settings))
     if name == "hybrid":
-        bm25_w, dense_w = settings.fusion_weights
-        legs = [
-            (make_retriever("bm25", snapshot, settings), bm25_w),
-            (make_retriever("dense", snapshot, settings), dense_w),
-        ]
-        return HybridRetriever(legs, settings.fusion_k)
+        legs = [make_retriever(leg, snapshot, settings) for leg in ("bm25", "dense")]
+        return HybridRetriever(
+            legs, settings.fusion_weights, settings.fusion_weights_no_hangul, settings.fusion_k
+        )
     raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVERS)}")
