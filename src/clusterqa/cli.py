@@ -103,26 +103,44 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if missing else 0
 
 
+def _finish_bench(report: dict, args: argparse.Namespace, settings: Settings) -> int:
+    from clusterqa.evaluation.report import summary_line, write_report
+
+    report["config"] = settings.model_dump(mode="json") | {
+        "retriever": args.retriever or settings.retriever
+    }
+    if args.out:
+        write_report(report, args.out)
+    print(summary_line(report))
+    return 0
+
+
 def cmd_bench_gold(args: argparse.Namespace, settings: Settings) -> int:
     from clusterqa.evaluation.bench import run_gold
     from clusterqa.evaluation.gold import load_gold
 
     items = load_gold(args.files)
     searcher = Searcher.open(settings, args.retriever)
-    report = run_gold(items, searcher, progress=not args.quiet)
-    report["config"] = settings.model_dump(mode="json") | {
-        "retriever": args.retriever or settings.retriever
-    }
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "report.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=2), "utf-8"
-        )
-    r = report["retrieval"]
-    print(
-        " ".join(f"{m}={r[m]}" for m in r)
-        + f" p50={report['latency_ms']['p50']}ms p95={report['latency_ms']['p95']}ms"
-    )
+    return _finish_bench(run_gold(items, searcher, progress=not args.quiet), args, settings)
+
+
+def cmd_bench_set(args: argparse.Namespace, settings: Settings) -> int:
+    from clusterqa.evaluation.bench import run_retrieval_set
+    from clusterqa.evaluation.datasets import load_beir, load_squad
+
+    data = load_beir(args.path) if args.dataset == "beir" else load_squad(args.path)
+    if args.max_queries:
+        data.queries = dict(list(data.queries.items())[: args.max_queries])
+    retriever = args.retriever or settings.retriever
+    report = run_retrieval_set(data, settings, retriever, progress=not args.quiet)
+    return _finish_bench(report, args, settings)
+
+
+def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from clusterqa.evaluation.report import compare
+
+    a, b = (json.loads((d / "report.json").read_text("utf-8")) for d in (args.a, args.b))
+    print(compare(a, b))
     return 0
 
 
@@ -156,12 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run a benchmark").add_subparsers(
         dest="dataset", required=True
     )
-    p = bench.add_parser("gold", help="gold questions (corpus/gold/*.jsonl schema)")
-    p.add_argument("files", nargs="+", type=Path)
-    p.add_argument("--retriever", choices=RETRIEVERS, default=None)
-    p.add_argument("--out", type=Path, default=None, help="write report.json here")
-    p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_bench_gold)
+    gold = bench.add_parser("gold", help="gold questions (corpus/gold/*.jsonl schema)")
+    gold.add_argument("files", nargs="+", type=Path)
+    gold.set_defaults(func=cmd_bench_gold)
+    beir = bench.add_parser("beir", help="a BEIR directory, indexed into a temporary index")
+    squad = bench.add_parser("squad", help="SQuAD/KorQuAD 1.0 JSON; paragraphs are the corpus")
+    for p in (beir, squad):
+        p.add_argument("path", type=Path)
+        p.add_argument("--max-queries", type=int, default=None, help="only the first N")
+        p.set_defaults(func=cmd_bench_set)
+    for p in (gold, beir, squad):
+        p.add_argument("--retriever", choices=RETRIEVERS, default=None)
+        p.add_argument("--out", type=Path, default=None, help="write report.json, .md and plot")
+        p.add_argument("--quiet", action="store_true")
+    p = bench.add_parser("compare", help="metric deltas and flipped queries between two runs")
+    p.add_argument("a", type=Path, help="directory with report.json")
+    p.add_argument("b", type=Path)
+    p.set_defaults(func=cmd_bench_compare)
     return parser
 
 

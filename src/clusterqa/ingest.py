@@ -20,7 +20,7 @@ from clusterqa.config import Settings
 from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
 from clusterqa.korean import morphemes
-from clusterqa.models import Document, ParsedDocument
+from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import parse, supported_suffixes
 from clusterqa.repair import canonicalise
 from clusterqa.store import DocEntry, IndexedChunk, Manifest, Snapshot, load, save, writer_lock
@@ -81,6 +81,12 @@ def build_document(parsed: ParsedDocument, content_hash: str, meta: dict) -> Doc
     )
 
 
+def document_from_text(doc_id: str, title: str, text: str) -> Document:
+    """A document given as a string (benchmark corpora), repaired like any other."""
+    parsed = ParsedDocument(doc_id=doc_id, source=doc_id, pages=[PageText(number=None, text=text)])
+    return build_document(parsed, hashlib.sha256(text.encode()).hexdigest(), {"title": title})
+
+
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Expand directories; returns (files, directories whose contents are the whole truth)."""
     files: list[Path] = []
@@ -128,13 +134,14 @@ def _previous(settings: Settings, rebuild: bool) -> Snapshot | None:
     return old if same_chunking else None
 
 
-def _assemble(
+def build_snapshot(
     base: Snapshot | None,
     keep: set[str],
     new_docs: list[Document],
     settings: Settings,
     progress: bool,
 ) -> Snapshot:
+    """`base` restricted to `keep`, plus `new_docs` chunked, tokenised and embedded."""
     # The model is loaded only here, so a no-op ingest stays fast.
     embedder = make_embedder(settings)
     kept = base.subset(keep) if base else _empty_snapshot(settings, embedder.dim)
@@ -201,7 +208,7 @@ def ingest(
                 keep.discard(doc_id)
                 report.removed.append(doc_id)
         if report.changed:
-            snapshot = _assemble(base, keep, new_docs, settings, progress)
+            snapshot = build_snapshot(base, keep, new_docs, settings, progress)
             snapshot.manifest.documents.update(new_entries)
             for doc_id, entry in snapshot.manifest.documents.items():
                 entry.chunks = sum(1 for c in snapshot.chunks if c.doc_id == doc_id)

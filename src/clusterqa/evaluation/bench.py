@@ -10,7 +10,10 @@ from ranx import Qrels, Run, evaluate
 from tqdm import tqdm
 
 from clusterqa.answer import ask
+from clusterqa.config import Settings
+from clusterqa.evaluation.datasets import RetrievalSet
 from clusterqa.evaluation.gold import GoldItem, locate
+from clusterqa.ingest import build_snapshot, document_from_text
 from clusterqa.search import Searcher
 
 METRICS = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
@@ -36,6 +39,23 @@ def _metrics(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]])
         return {m: None for m in METRICS} | {"n": 0}
     scores = evaluate(Qrels(qrels), Run(run), METRICS, make_comparable=True)
     return {m: round(float(scores[m]), 4) for m in METRICS} | {"n": len(qrels)}
+
+
+def _recall_curve(qrels: dict, run: dict, groups: dict[str, list[str]]) -> dict[str, list]:
+    """recall@1..20 per group of query ids, for the report's plot."""
+    metrics = [f"recall@{k}" for k in range(1, DEPTH + 1)]
+    curve = {}
+    for name, ids in groups.items():
+        ids = [q for q in ids if q in qrels]
+        if ids:
+            scores = evaluate(
+                Qrels({q: qrels[q] for q in ids}),
+                Run({q: run.get(q, {}) for q in ids}),
+                metrics,
+                make_comparable=True,
+            )
+            curve[name] = [round(float(scores[m]), 4) for m in metrics]
+    return curve
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -80,11 +100,52 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
             g: _metrics({q: qrels[q] for q in ids}, {q: run[q] for q in ids})
             for g, ids in sorted(groups.items())
         }
+    by_style = defaultdict(list)
+    for row in per_query:
+        by_style[row["style"]].append(row["id"])
     return {
         "dataset": "gold",
         "n_queries": len(items),
         "retrieval": _metrics(qrels, run),
         "breakdown": breakdowns,
+        "recall_curve": _recall_curve(qrels, run, {"all": list(qrels)} | dict(by_style)),
+        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
+        "per_query": per_query,
+    }
+
+
+def run_retrieval_set(
+    data: RetrievalSet, settings: Settings, retriever: str, progress: bool = True
+) -> dict:
+    """Index `data.corpus` in memory (never touching index/) and score documents by their
+    best chunk."""
+    ids = list(data.corpus)
+    docs = [
+        document_from_text(f"d{i}", data.corpus[doc_id][0], data.corpus[doc_id][1])
+        for i, doc_id in enumerate(tqdm(ids, desc="repairing", unit="doc", disable=not progress))
+    ]
+    snapshot = build_snapshot(None, set(), docs, settings, progress)
+    searcher = Searcher(snapshot, settings, retriever)
+    original = {f"d{i}": doc_id for i, doc_id in enumerate(ids)}
+    run: dict[str, dict[str, float]] = {}
+    per_query = []
+    latencies = []
+    for qid, text in tqdm(data.queries.items(), desc="queries", unit="q", disable=not progress):
+        started = time.perf_counter()
+        hits = searcher.search(text, DEPTH * 5)
+        latencies.append((time.perf_counter() - started) * 1000)
+        ranked: dict[str, float] = {}
+        for hit in hits:  # best chunk per document; hits come best first
+            ranked.setdefault(original[hit.chunk.doc_id], float(len(hits) - len(ranked)))
+        run[qid] = dict(list(ranked.items())[:DEPTH])
+        order = list(run[qid])
+        first = next((r for r, d in enumerate(order, 1) if d in data.qrels[qid]), None)
+        per_query.append({"id": qid, "first_relevant_rank": first, "retrieved": order[:10]})
+    return {
+        "dataset": data.name,
+        "n_queries": len(data.queries),
+        "retrieval": _metrics(data.qrels, run),
+        "recall_curve": _recall_curve(data.qrels, run, {"all": list(data.qrels)}),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
         "per_query": per_query,
     }
