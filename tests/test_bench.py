@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from clusterqa.cli import main
-from clusterqa.evaluation.bench import relevant_chunks, run_retrieval_set
+from clusterqa.evaluation.bench import index_corpus, relevant_chunks, run_retrieval_set
 from clusterqa.evaluation.datasets import load_beir, load_squad
 from clusterqa.evaluation.gold import load_gold
 from clusterqa.search import Searcher
@@ -35,11 +35,11 @@ def test_gold_report_files_and_compare(corpus_index, gold_items, tmp_path, monke
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(i.model_dump_json() + "\n" for i in gold_items), "utf-8")
     monkeypatch.setenv("CLUSTERQA_INDEX_DIR", str(corpus_index.index_dir))
-    for retriever in ("bm25", "bigram"):
-        args = ["bench", "gold", str(gold), "--retriever", retriever, "--quiet"]
-        assert main([*args, "--out", str(tmp_path / retriever)]) == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
-    assert summary.startswith(f"gold n={len(gold_items)}") and "recall@5=" in summary
+    args = ["bench", "gold", str(gold), "--retriever", "bm25", "bigram", "--quiet"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0].strip() for line in summary] == ["bm25", "bigram"]
+    assert f"gold n={len(gold_items)}" in summary[-1] and "recall@5=" in summary[-1]
     report = json.loads((tmp_path / "bm25" / "report.json").read_text("utf-8"))
     assert set(report) >= REPORT_KEYS and report["config"]["retriever"] == "bm25"
     assert set(report["recall_curve"]) >= {"all", "lexical"}
@@ -68,7 +68,9 @@ def test_beir_directory(corpus_index, tmp_path):
     )
     rows = ["query-id\tcorpus-id\tscore"] + [f"q{i}\tdoc/{i}\t1" for i in range(4)]
     (beir / "qrels" / "test.tsv").write_text("\n".join(rows) + "\n")
-    report = run_retrieval_set(load_beir(beir), corpus_index, "hybrid", progress=False)
+    data = load_beir(beir)
+    searcher = Searcher(index_corpus(data, corpus_index, False), corpus_index, "hybrid")
+    report = run_retrieval_set(data, searcher, progress=False)
     assert report["n_queries"] == 4 and report["retrieval"]["recall@1"] >= 0.75
     assert all(d.startswith("doc/") for q in report["per_query"] for d in q["retrieved"])
 
@@ -82,5 +84,6 @@ def test_korquad_slice(corpus_index, tmp_path):
     squad = load_squad(small)
     assert squad.answers and all(len(r) == 1 for r in squad.qrels.values())
     squad.queries = dict(list(squad.queries.items())[:30])
-    report = run_retrieval_set(squad, corpus_index, "bm25", progress=False)
+    searcher = Searcher(index_corpus(squad, corpus_index, False), corpus_index, "bm25")
+    report = run_retrieval_set(squad, searcher, progress=False)
     assert report["retrieval"]["recall@10"] >= 0.8

@@ -13,7 +13,7 @@ from clusterqa.errors import ClusterQAError
 from clusterqa.ingest import ingest, remove
 from clusterqa.retrieval.factory import RETRIEVERS
 from clusterqa.search import Searcher, check_query
-from clusterqa.store import load
+from clusterqa.store import Snapshot, load
 
 
 def _print_json(obj: object) -> None:
@@ -103,15 +103,19 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if missing else 0
 
 
-def _finish_bench(report: dict, args: argparse.Namespace, settings: Settings) -> int:
+def _bench(args: argparse.Namespace, settings: Settings, snapshot: Snapshot, run) -> int:
+    """Run `run(searcher)` once per requested retriever over one snapshot, side by side."""
     from clusterqa.evaluation.report import summary_line, write_report
 
-    report["config"] = settings.model_dump(mode="json") | {
-        "retriever": args.retriever or settings.retriever
-    }
-    if args.out:
-        write_report(report, args.out)
-    print(summary_line(report))
+    names = args.retriever or [settings.retriever]
+    lines = []
+    for name in names:
+        report = run(Searcher(snapshot, settings, name))
+        report["config"] = settings.model_dump(mode="json") | {"retriever": name}
+        if args.out:
+            write_report(report, args.out / name if len(names) > 1 else args.out)
+        lines.append(f"{name:>7}: {summary_line(report)}")
+    print("\n".join(lines))
     return 0
 
 
@@ -120,20 +124,20 @@ def cmd_bench_gold(args: argparse.Namespace, settings: Settings) -> int:
     from clusterqa.evaluation.gold import load_gold
 
     items = load_gold(args.files)
-    searcher = Searcher.open(settings, args.retriever)
-    return _finish_bench(run_gold(items, searcher, progress=not args.quiet), args, settings)
+    return _bench(
+        args, settings, load(settings.index_dir), lambda s: run_gold(items, s, not args.quiet)
+    )
 
 
 def cmd_bench_set(args: argparse.Namespace, settings: Settings) -> int:
-    from clusterqa.evaluation.bench import run_retrieval_set
+    from clusterqa.evaluation.bench import index_corpus, run_retrieval_set
     from clusterqa.evaluation.datasets import load_beir, load_squad
 
     data = load_beir(args.path) if args.dataset == "beir" else load_squad(args.path)
     if args.max_queries:
         data.queries = dict(list(data.queries.items())[: args.max_queries])
-    retriever = args.retriever or settings.retriever
-    report = run_retrieval_set(data, settings, retriever, progress=not args.quiet)
-    return _finish_bench(report, args, settings)
+    snapshot = index_corpus(data, settings, progress=not args.quiet)
+    return _bench(args, settings, snapshot, lambda s: run_retrieval_set(data, s, not args.quiet))
 
 
 def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
@@ -184,7 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-queries", type=int, default=None, help="only the first N")
         p.set_defaults(func=cmd_bench_set)
     for p in (gold, beir, squad):
-        p.add_argument("--retriever", choices=RETRIEVERS, default=None)
+        p.add_argument(
+            "--retriever",
+            choices=RETRIEVERS,
+            nargs="+",
+            default=None,
+            help="one or more; several run side by side on one index (ablation)",
+        )
         p.add_argument("--out", type=Path, default=None, help="write report.json, .md and plot")
         p.add_argument("--quiet", action="store_true")
     p = bench.add_parser("compare", help="metric deltas and flipped queries between two runs")

@@ -15,6 +15,7 @@ from clusterqa.evaluation.datasets import RetrievalSet
 from clusterqa.evaluation.gold import GoldItem, locate
 from clusterqa.ingest import build_snapshot, document_from_text
 from clusterqa.search import Searcher
+from clusterqa.store import Snapshot
 
 METRICS = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 20
@@ -114,19 +115,22 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
     }
 
 
-def run_retrieval_set(
-    data: RetrievalSet, settings: Settings, retriever: str, progress: bool = True
-) -> dict:
-    """Index `data.corpus` in memory (never touching index/) and score documents by their
-    best chunk."""
-    ids = list(data.corpus)
+def index_corpus(data: RetrievalSet, settings: Settings, progress: bool = True) -> Snapshot:
+    """Index `data.corpus` in memory, never touching index/; doc ids become d0, d1, … in
+    corpus order (benchmark ids need not be safe file names)."""
     docs = [
-        document_from_text(f"d{i}", data.corpus[doc_id][0], data.corpus[doc_id][1])
-        for i, doc_id in enumerate(tqdm(ids, desc="repairing", unit="doc", disable=not progress))
+        document_from_text(f"d{i}", title, text)
+        for i, (title, text) in enumerate(
+            tqdm(data.corpus.values(), desc="repairing", unit="doc", disable=not progress)
+        )
     ]
-    snapshot = build_snapshot(None, set(), docs, settings, progress)
-    searcher = Searcher(snapshot, settings, retriever)
-    original = {f"d{i}": doc_id for i, doc_id in enumerate(ids)}
+    return build_snapshot(None, set(), docs, settings, progress)
+
+
+def run_retrieval_set(data: RetrievalSet, searcher: Searcher, progress: bool = True) -> dict:
+    """Score documents by their best chunk over a searcher built on `index_corpus(data)`."""
+    original = {f"d{i}": doc_id for i, doc_id in enumerate(data.corpus)}
+    qrels = {q: data.qrels[q] for q in data.queries}
     run: dict[str, dict[str, float]] = {}
     per_query = []
     latencies = []
@@ -144,8 +148,8 @@ def run_retrieval_set(
     return {
         "dataset": data.name,
         "n_queries": len(data.queries),
-        "retrieval": _metrics(data.qrels, run),
-        "recall_curve": _recall_curve(data.qrels, run, {"all": list(data.qrels)}),
+        "retrieval": _metrics(qrels, run),
+        "recall_curve": _recall_curve(qrels, run, {"all": list(qrels)}),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
         "per_query": per_query,
     }
