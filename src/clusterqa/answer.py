@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from clusterqa.extract import Candidate, candidates
 from clusterqa.models import Citation
+from clusterqa.question import analyze
 from clusterqa.search import Searcher
 
 
@@ -39,8 +41,22 @@ class AskResponse(BaseModel):
     passages: list[Passage] = Field(default_factory=list)
 
 
+def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
+    """The sentence that states the answer, as a verifiable citation."""
+    doc = searcher.snapshot.documents[best.doc_id]
+    return Citation(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        page=doc.page_at(best.sentence_start),
+        start=best.sentence_start,
+        end=best.sentence_end,
+        quote=doc.text[best.sentence_start : best.sentence_end],
+        score=best.score,
+    )
+
+
 def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
-    """Retrieve passages for `question`; no fact is extracted yet, so `answer` stays null."""
+    """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
     hits = searcher.search(question, k)
     passages = [
         Passage(
@@ -53,10 +69,37 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
         )
         for h in hits
     ]
+    citations = [searcher.citation(h) for h in hits]
+    info = analyze(question)
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    found = candidates(info, hits, texts)
+    best = found[0] if found else None
+    threshold = searcher.settings.abstain_threshold
+    if best is None or best.score < threshold:
+        reason = (
+            "no passage in the indexed documents matches the question"
+            if not hits
+            else f"no {info.answer_type} answer is supported well enough by the documents"
+        )
+        return AskResponse(
+            question=question,
+            abstained=True,
+            reason=reason,
+            citations=citations,
+            passages=passages,
+        )
+    answer = Answer(
+        text=best.text,
+        type=best.type,
+        value=best.value,
+        unit=best.unit,
+        approximate=best.approximate,
+        confidence=round(min(1.0, best.score), 3),
+    )
     return AskResponse(
         question=question,
-        abstained=not hits,
-        reason=None if hits else "no passage in the indexed documents matches the question",
-        citations=[searcher.citation(h) for h in hits],
+        answer=answer,
+        abstained=False,
+        citations=[_answer_citation(searcher, best), *citations],
         passages=passages,
     )

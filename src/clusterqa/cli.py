@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from clusterqa.answer import ask
+from clusterqa.claims import cite
 from clusterqa.config import Settings
 from clusterqa.errors import ClusterQAError
 from clusterqa.ingest import ingest, remove
@@ -85,11 +86,27 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(response.model_dump())
         return 0
     if response.answer:
-        print(f"answer: {response.answer.text}")
+        a = response.answer
+        value = f"{a.value} {a.unit or ''}".strip()
+        print(f"answer: {a.text}  ({a.type}: {value}, confidence {a.confidence})")
     elif response.abstained:
         print(f"not found in these documents: {response.reason}")
     for i, c in enumerate(response.citations, start=1):
         print(f"[{i}] {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"    {_snippet(c.quote, 300)}")
+    return 0
+
+
+def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
+    check_query(args.claim, settings.max_query_chars)
+    response = cite(Searcher.open(settings, args.retriever), args.claim, args.k or settings.top_k)
+    if args.json:
+        _print_json(response.model_dump())
+        return 0
+    print(f"verdict: {response.verdict}")
+    for i, src in enumerate(response.sources, start=1):
+        c = src.citation
+        print(f"[{i}] {src.label:<11} {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
         print(f"    {_snippet(c.quote, 300)}")
     return 0
 
@@ -167,8 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="+")
     p.set_defaults(func=cmd_remove)
 
-    for name, func, arg in (("search", cmd_search, "query"), ("ask", cmd_ask, "question")):
-        p = sub.add_parser(name, help=f"{name} the indexed documents")
+    commands = (
+        ("search", cmd_search, "query"),
+        ("ask", cmd_ask, "question"),
+        ("cite", cmd_cite, "claim"),
+    )
+    for name, func, arg in commands:
+        p = sub.add_parser(name, help=f"{name}: {arg} → cited passages")
         p.add_argument(arg)
         p.add_argument("-k", type=int, default=None, help="number of passages")
         p.add_argument("--retriever", choices=RETRIEVERS, default=None)

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # A query without Hangul (English) can only match Latin tokens lexically, so dense leads.
     fusion_weights_no_hangul: tuple[float, float] = (0.25, 1.0)
     top_k: int = 5
+    # Below this candidate score `ask` abstains; chosen on the gold dev set (abstention F1).
+    abstain_threshold: float = 0.35
 
     # Input limits.
     max_file_bytes: int = 50 * 1024 * 1024

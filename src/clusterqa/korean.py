@@ -22,6 +22,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
 
 
+def sentences_in(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans inside text[start:end], line by line so bullets and table rows stay
+    apart, as offsets into `text`."""
+    spans = []
+    offset = start
+    for line in text[start:end].split("\n"):
+        spans += [(offset + s, offset + e) for s, e in sentence_spans(line) if e > s]
+        offset += len(line) + 1
+    return spans
+
+
 def respace(text: str) -> str:
     """Insert the spaces a text lost, keeping the ones it has."""
     return kiwi().space(text, reset_whitespace=False)

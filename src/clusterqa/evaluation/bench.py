@@ -13,7 +13,11 @@ from clusterqa.answer import ask
 from clusterqa.config import Settings
 from clusterqa.evaluation.datasets import RetrievalSet
 from clusterqa.evaluation.gold import GoldItem, locate
+from clusterqa.extract import candidates
 from clusterqa.ingest import build_snapshot, document_from_text
+from clusterqa.models import Hit
+from clusterqa.normalize import answers_equal, squad_exact_match, squad_f1
+from clusterqa.question import analyze
 from clusterqa.search import Searcher
 from clusterqa.store import Snapshot
 
@@ -63,6 +67,43 @@ def _percentile(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
 
 
+def _facts(rows: list[dict]) -> dict:
+    answerable = [r for r in rows if r["answerable"]]
+    if not answerable:
+        return {"n": 0, "accuracy": None, "f1": None}
+    return {
+        "n": len(answerable),
+        "accuracy": round(sum(r["correct"] for r in answerable) / len(answerable), 4),
+        "f1": round(sum(r["f1"] for r in answerable) / len(answerable), 4),
+    }
+
+
+def _abstention(rows: list[dict]) -> dict:
+    unanswerable = [r for r in rows if not r["answerable"]]
+    correct = sum(r["abstained"] for r in unanswerable)
+    false = sum(r["abstained"] for r in rows if r["answerable"])
+    precision = correct / (correct + false) if correct + false else 0.0
+    recall = correct / len(unanswerable) if unanswerable else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n_unanswerable": len(unanswerable),
+        "correct": correct,
+        "false_abstentions": false,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+def judge(prediction: str | None, item: GoldItem) -> tuple[bool, float]:
+    """(correct, character F1) of a predicted answer against the item's answer and aliases."""
+    if prediction is None or not item.answerable:
+        return False, 0.0
+    golds = [item.answer, *item.aliases]
+    correct = any(answers_equal(prediction, g, item.answer_type) for g in golds)
+    return correct, squad_f1(prediction, golds)
+
+
 def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -> dict:
     qrels: dict[str, dict[str, int]] = {}
     run: dict[str, dict[str, float]] = {}
@@ -79,27 +120,36 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
             # Ranks, not raw scores, so ties and score scales never reorder the list.
             run[item.id] = {cid: float(DEPTH - r) for r, cid in enumerate(retrieved)}
         first = next((r for r, cid in enumerate(retrieved, 1) if cid in relevant), None)
+        prediction = response.answer.text if response.answer else None
+        correct, f1 = judge(prediction, item)
         per_query.append(
             {
                 "id": item.id,
                 "style": item.style,
                 "doc": item.doc_id,
                 "answer_type": item.answer_type,
+                "answerable": item.answerable,
                 "first_relevant_rank": first,
                 "retrieved": retrieved[:10],
-                "prediction": response.answer.text if response.answer else None,
+                "prediction": prediction,
+                "gold": item.answer,
+                "correct": correct,
+                "f1": round(f1, 4),
                 "abstained": response.abstained,
             }
         )
     breakdowns: dict[str, dict[str, dict]] = {}
     for key in ("style", "doc", "answer_type"):
-        groups: dict[str, list[str]] = defaultdict(list)
+        groups: dict[str, list[dict]] = defaultdict(list)
         for row in per_query:
-            if row["id"] in qrels:
-                groups[row[key]].append(row["id"])
+            groups[row[key]].append(row)
         breakdowns[key] = {
-            g: _metrics({q: qrels[q] for q in ids}, {q: run[q] for q in ids})
-            for g, ids in sorted(groups.items())
+            g: _metrics(
+                {r["id"]: qrels[r["id"]] for r in rows if r["id"] in qrels},
+                {r["id"]: run[r["id"]] for r in rows if r["id"] in qrels},
+            )
+            | {f"facts_{k}": v for k, v in _facts(rows).items() if k != "n"}
+            for g, rows in sorted(groups.items())
         }
     by_style = defaultdict(list)
     for row in per_query:
@@ -108,6 +158,8 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
         "dataset": "gold",
         "n_queries": len(items),
         "retrieval": _metrics(qrels, run),
+        "facts": _facts(per_query),
+        "abstention": _abstention(per_query),
         "breakdown": breakdowns,
         "recall_curve": _recall_curve(qrels, run, {"all": list(qrels)} | dict(by_style)),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
@@ -127,25 +179,57 @@ def index_corpus(data: RetrievalSet, settings: Settings, progress: bool = True) 
     return build_snapshot(None, set(), docs, settings, progress)
 
 
+def _given_passage(searcher: Searcher, question: str, doc_id: str) -> str:
+    """The extracted answer when the gold document is the only passage."""
+    hits = [Hit(chunk=c, score=1.0) for c in searcher.snapshot.chunks if c.doc_id == doc_id]
+    texts = {doc_id: searcher.snapshot.documents[doc_id].text}
+    found = candidates(analyze(question), hits, texts)
+    return found[0].text if found else ""
+
+
+def _em_f1(rows: list[dict], key: str) -> dict:
+    return {
+        "n": len(rows),
+        "em": round(sum(r[key]["em"] for r in rows) / len(rows), 4),
+        "f1": round(sum(r[key]["f1"] for r in rows) / len(rows), 4),
+    }
+
+
 def run_retrieval_set(data: RetrievalSet, searcher: Searcher, progress: bool = True) -> dict:
-    """Score documents by their best chunk over a searcher built on `index_corpus(data)`."""
+    """Score documents by their best chunk over a searcher built on `index_corpus(data)`; for
+    SQuAD-style sets also answer EM/F1 end to end and with the gold passage given."""
     original = {f"d{i}": doc_id for i, doc_id in enumerate(data.corpus)}
+    internal = {doc_id: f"d{i}" for i, doc_id in enumerate(data.corpus)}
     qrels = {q: data.qrels[q] for q in data.queries}
     run: dict[str, dict[str, float]] = {}
     per_query = []
     latencies = []
     for qid, text in tqdm(data.queries.items(), desc="queries", unit="q", disable=not progress):
         started = time.perf_counter()
-        hits = searcher.search(text, DEPTH * 5)
+        response = ask(searcher, text, DEPTH * 5)
         latencies.append((time.perf_counter() - started) * 1000)
         ranked: dict[str, float] = {}
-        for hit in hits:  # best chunk per document; hits come best first
-            ranked.setdefault(original[hit.chunk.doc_id], float(len(hits) - len(ranked)))
+        for p in response.passages:  # best chunk per document; passages come best first
+            ranked.setdefault(original[p.doc_id], float(len(response.passages) - len(ranked)))
         run[qid] = dict(list(ranked.items())[:DEPTH])
         order = list(run[qid])
         first = next((r for r, d in enumerate(order, 1) if d in data.qrels[qid]), None)
-        per_query.append({"id": qid, "first_relevant_rank": first, "retrieved": order[:10]})
-    return {
+        row = {"id": qid, "first_relevant_rank": first, "retrieved": order[:10]}
+        if qid in data.answers:
+            golds = data.answers[qid]
+            prediction = response.answer.text if response.answer else ""
+            given = _given_passage(searcher, text, internal[next(iter(data.qrels[qid]))])
+            row |= {
+                "prediction": prediction,
+                "gold": golds,
+                "facts": {
+                    "em": squad_exact_match(prediction, golds),
+                    "f1": squad_f1(prediction, golds),
+                },
+                "given": {"em": squad_exact_match(given, golds), "f1": squad_f1(given, golds)},
+            }
+        per_query.append(row)
+    report = {
         "dataset": data.name,
         "n_queries": len(data.queries),
         "retrieval": _metrics(qrels, run),
@@ -153,3 +237,8 @@ def run_retrieval_set(data: RetrievalSet, searcher: Searcher, progress: bool = T
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
         "per_query": per_query,
     }
+    answered = [r for r in per_query if "facts" in r]
+    if answered:
+        report["facts"] = _em_f1(answered, "facts")
+        report["facts_given_passage"] = _em_f1(answered, "given")
+    return report

@@ -12,7 +12,12 @@ def summary_line(report: dict) -> str:
     r = report["retrieval"]
     parts = [f"{report['dataset']} n={report['n_queries']}"]
     parts += [f"{m}={r[m]}" for m in HEADLINE if r.get(m) is not None]
-    for section, key in (("facts", "accuracy"), ("abstention", "f1")):
+    for section, key in (
+        ("facts", "accuracy"),
+        ("facts", "em"),
+        ("facts", "f1"),
+        ("abstention", "f1"),
+    ):
         if report.get(section) and report[section].get(key) is not None:
             parts.append(f"{section}.{key}={report[section][key]}")
     lat = report["latency_ms"]
@@ -31,7 +36,8 @@ def _markdown(report: dict) -> str:
     out = [f"# Benchmark: {report['dataset']}", "", f"Queries: {report['n_queries']}", ""]
     out += ["## Retrieval", "", _table({"all": report["retrieval"]}, (*HEADLINE, "n")), ""]
     for key, groups in report.get("breakdown", {}).items():
-        out += [f"### By {key}", "", _table(groups, (*HEADLINE, "n")), ""]
+        columns = (*HEADLINE, "n", "facts_accuracy", "facts_f1")
+        out += [f"### By {key}", "", _table(groups, columns), ""]
     for section in ("facts", "facts_given_passage", "abstention"):
         if report.get(section):
             out += [f"## {section}", "", _table({"": report[section]}, tuple(report[section])), ""]

@@ -1,0 +1,90 @@
+"""Claim → sources: the passages that bear on a claim, the sentence in each, and a label.
+
+A source `supports` a claim when its sentence shares most of the claim's content words and
+states every figure of the claim with the same value; it `contradicts` when it shares the
+words but states a different figure of the same kind; otherwise it is `related`. A claim
+with a wrong figure is therefore never supported.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from clusterqa.korean import morphemes, sentences_in
+from clusterqa.models import Citation
+from clusterqa.normalize import Quantity, find_quantities
+from clusterqa.search import Searcher
+
+Label = Literal["supports", "related", "contradicts"]
+_CONTENT_POS = ("NN", "VV", "VA", "XR", "SL", "SN", "SH")
+_SUPPORT_OVERLAP = 0.6
+_RELATED_OVERLAP = 0.3
+
+
+class Source(BaseModel):
+    label: Label
+    overlap: float  # share of the claim's content words found in the sentence
+    citation: Citation  # the sentence that bears on the claim
+    passage: Citation  # the retrieved passage around it
+
+
+class CiteResponse(BaseModel):
+    claim: str
+    verdict: Literal["supports", "contradicts", "related", "none found"]
+    sources: list[Source] = Field(default_factory=list)
+
+
+def _same(a: Quantity, b: Quantity) -> bool:
+    return (
+        a.kind == b.kind
+        and a.unit == b.unit
+        and abs(a.value - b.value) <= 1e-9 * max(1.0, abs(a.value))
+    )
+
+
+def _label(overlap: float, claimed: list[Quantity], stated: list[Quantity]) -> Label:
+    comparable = [c for c in claimed if any(s.kind == c.kind for s in stated)]
+    conflict = any(not any(_same(c, s) for s in stated) for c in comparable)
+    if conflict and overlap >= _RELATED_OVERLAP:
+        return "contradicts"
+    all_stated = all(any(_same(c, s) for s in stated) for c in claimed)
+    if overlap >= _SUPPORT_OVERLAP and all_stated:
+        return "supports"
+    return "related"
+
+
+def cite(searcher: Searcher, claim: str, k: int = 5) -> CiteResponse:
+    hits = searcher.search(claim, k)
+    words = set(morphemes(claim, _CONTENT_POS))
+    claimed = find_quantities(claim)
+    sources: list[Source] = []
+    for hit in hits:
+        doc = searcher.snapshot.documents[hit.chunk.doc_id]
+        best = None
+        for s, e in sentences_in(doc.text, hit.chunk.start, hit.chunk.end):
+            sentence = doc.text[s:e]
+            overlap = len(words & set(morphemes(sentence, _CONTENT_POS))) / max(1, len(words))
+            if best is None or overlap > best[0]:
+                best = (overlap, s, e)
+        if best is None or best[0] < _RELATED_OVERLAP:
+            continue
+        overlap, s, e = best
+        sentence = doc.text[s:e]
+        label = _label(overlap, claimed, find_quantities(sentence))
+        sentence_citation = searcher.citation(hit).model_copy(
+            update={"start": s, "end": e, "quote": sentence, "page": doc.page_at(s)}
+        )
+        sources.append(
+            Source(
+                label=label,
+                overlap=round(overlap, 3),
+                citation=sentence_citation,
+                passage=searcher.citation(hit),
+            )
+        )
+    order = {"supports": 0, "contradicts": 1, "related": 2}
+    sources.sort(key=lambda src: (order[src.label], -src.overlap))
+    verdict = sources[0].label if sources else "none found"
+    return CiteResponse(claim=claim, verdict=verdict, sources=sources)
