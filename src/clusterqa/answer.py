@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from clusterqa.extract import Candidate, candidates
+from clusterqa.extract import Candidate, candidates, unknown_names
 from clusterqa.models import Citation
 from clusterqa.question import analyze
 from clusterqa.search import Searcher
@@ -72,15 +72,17 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     citations = [searcher.citation(h) for h in hits]
     info = analyze(question)
     texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
-    found = candidates(info, hits, texts)
+    unknown = unknown_names(question, texts)
+    found = [] if unknown else candidates(info, hits, texts)
     best = found[0] if found else None
     threshold = searcher.settings.abstain_threshold
     if best is None or best.score < threshold:
-        reason = (
-            "no passage in the indexed documents matches the question"
-            if not hits
-            else f"no {info.answer_type} answer is supported well enough by the documents"
-        )
+        if not hits:
+            reason = "no passage in the indexed documents matches the question"
+        elif unknown:
+            reason = f"the indexed documents never mention {', '.join(unknown)}"
+        else:
+            reason = f"no {info.answer_type} answer is supported well enough by the documents"
         return AskResponse(
             question=question,
             abstained=True,

@@ -18,7 +18,8 @@ from clusterqa.normalize import Quantity, find_quantities
 from clusterqa.search import Searcher
 
 Label = Literal["supports", "related", "contradicts"]
-_CONTENT_POS = ("NN", "VV", "VA", "XR", "SL", "SN", "SH")
+# Figures are compared as quantities, not as words, so numbers are left out of the overlap.
+_CONTENT_POS = ("NN", "VV", "VA", "XR", "SL", "SH")
 _SUPPORT_OVERLAP = 0.6
 _RELATED_OVERLAP = 0.3
 
@@ -47,7 +48,7 @@ def _same(a: Quantity, b: Quantity) -> bool:
 def _label(overlap: float, claimed: list[Quantity], stated: list[Quantity]) -> Label:
     comparable = [c for c in claimed if any(s.kind == c.kind for s in stated)]
     conflict = any(not any(_same(c, s) for s in stated) for c in comparable)
-    if conflict and overlap >= _RELATED_OVERLAP:
+    if conflict and overlap >= _SUPPORT_OVERLAP:
         return "contradicts"
     all_stated = all(any(_same(c, s) for s in stated) for c in claimed)
     if overlap >= _SUPPORT_OVERLAP and all_stated:
@@ -84,6 +85,12 @@ def cite(searcher: Searcher, claim: str, k: int = 5) -> CiteResponse:
                 passage=searcher.citation(hit),
             )
         )
+    # A sentence that states the claim's figures exactly is about the claim; others that merely
+    # share words and give different figures (another market, another year) only relate to it.
+    best_support = max((s.overlap for s in sources if s.label == "supports"), default=None)
+    for src in sources:
+        if src.label == "contradicts" and best_support is not None and src.overlap < best_support:
+            src.label = "related"
     order = {"supports": 0, "contradicts": 1, "related": 2}
     sources.sort(key=lambda src: (order[src.label], -src.overlap))
     verdict = sources[0].label if sources else "none found"

@@ -65,6 +65,17 @@ def _match(keywords: set[str], text: str) -> tuple[float, list[int]]:
     return len(found) / len(keywords), positions
 
 
+def unknown_names(question: str, texts: dict[str, str]) -> list[str]:
+    """Proper nouns of a Korean question that no indexed document mentions: a question about
+    something the documents never name cannot be answered from them."""
+    names = {t.form for t in kiwi().tokenize(question) if t.tag == "NNP" and len(t.form) >= 2}
+    if not names:
+        return []
+    # Spacing differs between question and (re-spaced) documents, so compare without it.
+    squeezed = ["".join(text.split()) for text in texts.values()]
+    return sorted(n for n in names if not any(n in text for text in squeezed))
+
+
 def _entities(sentence: str) -> list[tuple[int, int]]:
     """Runs of proper nouns, common nouns and Latin words that contain a proper noun or Latin
     word: organisation, place, person and programme names."""

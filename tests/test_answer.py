@@ -1,0 +1,61 @@
+"""`ask` end to end on the real corpus: typed facts with their evidence, or abstention."""
+
+import pytest
+
+from clusterqa.answer import ask
+from clusterqa.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus_index):
+    return Searcher.open(corpus_index)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "type_", "value", "unit"),
+    [
+        (
+            "2023년 기준 전 세계 바이오기술 시장 규모는 얼마로 평가되나?",
+            "1.55조 달러",
+            "amount",
+            1.55e12,
+            "USD",
+        ),
+        (
+            "대구경북첨단의료복합단지는 몇 년에 첨단의료복합단지로 선정되었나?",
+            "2009년",
+            "year",
+            2009,
+            None,
+        ),
+    ],
+)
+def test_typed_fact_with_its_evidence_first(searcher, question, text, type_, value, unit):
+    response = ask(searcher, question)
+    assert not response.abstained and response.answer is not None
+    answer = response.answer
+    assert (answer.text, answer.type, answer.unit) == (text, type_, unit)
+    assert answer.value == pytest.approx(value) and 0 < answer.confidence <= 1
+    evidence = response.citations[0]
+    assert answer.text in evidence.quote
+    doc = searcher.snapshot.documents[evidence.doc_id]
+    assert doc.text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_every_citation_is_verifiable(searcher):
+    for question in ("보스턴 클러스터의 앵커기업은?", "How many companies are in Daedeok?"):
+        for c in ask(searcher, question).citations:
+            assert searcher.snapshot.documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "화성 탐사 로켓의 발사 연도는 언제인가?",
+        "삼성전자의 2022년 반도체 매출액은 얼마인가?",
+        "qwxzzy ꙮꙮ",
+    ],
+)
+def test_abstains_on_questions_the_corpus_does_not_answer(searcher, question):
+    response = ask(searcher, question)
+    assert response.abstained and response.answer is None and response.reason
