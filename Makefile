@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Build (or refresh) the index from corpus/, then answer a sample question.
+# Build (or refresh) the index from corpus/, answer a sample question, then serve the API and
+# web page at http://127.0.0.1:8000/ (Ctrl-C stops it).
 run: install
 	$(VENV)/bin/clusterqa ingest corpus
 	$(VENV)/bin/clusterqa ask "$(QUESTION)"
+	$(VENV)/bin/clusterqa serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(VENV)/bin/ruff check .

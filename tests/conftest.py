@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from clusterqa.config import Settings
@@ -70,3 +77,47 @@ def make_pdf(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@dataclass
+class LiveServer:
+    url: str
+    api_key: str
+    index_dir: Path
+
+
+@pytest.fixture(scope="session")
+def live_server(corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """A real uvicorn process on a free loopback port, over a copy of the corpus index (so
+    uploads and deletions in tests never touch other fixtures)."""
+    index_dir = tmp_path_factory.mktemp("served") / "index"
+    shutil.copytree(corpus_index.index_dir, index_dir)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    key = "test-key-" + os.urandom(8).hex()
+    env = {**os.environ, "CLUSTERQA_INDEX_DIR": str(index_dir), "CLUSTERQA_API_KEY": key}
+    log = (index_dir.parent / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clusterqa.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {(index_dir.parent / 'server.log').read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start within 180 s")
+    yield LiveServer(url=url, api_key=key, index_dir=index_dir)
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()

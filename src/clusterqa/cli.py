@@ -165,6 +165,17 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from clusterqa.store import load as load_index
+
+    load_index(settings.index_dir)  # a clear error now rather than a failed start-up later
+    print(f"serving http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clusterqa", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -179,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="list indexed documents")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("serve", help="serve the HTTP API and web page")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("remove", help="delete documents from the index")
     p.add_argument("doc_ids", nargs="+")

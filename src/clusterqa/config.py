@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # Below this candidate score `ask` abstains; chosen on the gold dev set (abstention F1).
     abstain_threshold: float = 0.35
 
+    # HTTP service: write endpoints need this key (CLUSTERQA_API_KEY); unset means closed.
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()
+
     # Input limits.
     max_file_bytes: int = 50 * 1024 * 1024
     max_query_chars: int = 2000

@@ -9,6 +9,10 @@ class InputError(ClusterQAError):
     """A document or request that cannot be used as given (empty, too big, wrong type, encoding)."""
 
 
+class UnsupportedTypeError(InputError):
+    """A file whose type no parser handles."""
+
+
 class ModelFormatError(ClusterQAError):
     """A model file that is not what the loader expects (magic, version, shapes)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from clusterqa.errors import InputError
+from clusterqa.errors import InputError, UnsupportedTypeError
 from clusterqa.models import DOC_ID_RE, ParsedDocument
 
 
@@ -31,7 +31,7 @@ def parser_for(name: str) -> Parser:
     suffix = Path(name).suffix.lower()
     parser = _registry().get(suffix)
     if parser is None:
-        raise InputError(
+        raise UnsupportedTypeError(
             f"{name}: unsupported file type {suffix or '(none)'}; "
             f"supported: {', '.join(supported_suffixes())}"
         )

@@ -1,0 +1,81 @@
+"""Request and response models of the HTTP API (the library's models are reused where they fit)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from clusterqa.config import Settings
+
+_MAX_CHARS = Settings.model_fields["max_query_chars"].default
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=_MAX_CHARS, examples=["메디콘밸리 설립 배경"])
+    top_k: int = Field(5, ge=1, le=50)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        min_length=1,
+        max_length=_MAX_CHARS,
+        examples=["2023년 기준 전 세계 바이오기술 시장 규모는?"],
+    )
+    top_k: int = Field(5, ge=1, le=50)
+
+
+class CiteRequest(BaseModel):
+    claim: str = Field(
+        min_length=1,
+        max_length=_MAX_CHARS,
+        examples=["2023년 기준 전 세계 바이오기술 시장은 1.55조 달러로 평가된다"],
+    )
+    top_k: int = Field(5, ge=1, le=50)
+
+
+class SearchHit(BaseModel):
+    doc_id: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    score: float
+    ranks: dict[str, int]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    model: str
+    index: str | None
+    documents: int
+    chunks: int
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    chunks: int
+    characters: int
+    pages: list[int | None]
+    meta: dict[str, str | int | None]
+    warnings: list[str]
+
+
+class TextSlice(BaseModel):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+class UploadResult(BaseModel):
+    doc_id: str
+    status: str  # "added" | "updated" | "unchanged"
+    chunks: int
+    warnings: list[str]
+
+
+class Error(BaseModel):
+    detail: str
