@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QUESTION ?= 홍릉 바이오 클러스터와 비교한 해외 클러스터는 어디인가?
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean browser
 
 install: $(STAMP)
 
@@ -26,7 +26,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint
+# Debian's Chromium for the end-to-end page test (no browser download is possible here).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	  echo "warning: could not install chromium; the browser test will be skipped"
+
+test: install lint browser
 	$(VENV)/bin/pytest
 
 bench: install
