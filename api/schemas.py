@@ -5,41 +5,32 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from clusterqa.config import Settings
+from clusterqa.models import Citation
 
 _MAX_CHARS = Settings.model_fields["max_query_chars"].default
 
 
-class SearchRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=_MAX_CHARS, examples=["메디콘밸리 설립 배경"])
-    top_k: int = Field(5, ge=1, le=50)
+def _text(example: str):
+    return Field(min_length=1, max_length=_MAX_CHARS, examples=[example])
 
 
-class AskRequest(BaseModel):
-    question: str = Field(
-        min_length=1,
-        max_length=_MAX_CHARS,
-        examples=["2023년 기준 전 세계 바이오기술 시장 규모는?"],
-    )
-    top_k: int = Field(5, ge=1, le=50)
+class _Request(BaseModel):
+    top_k: int = Field(5, ge=1, le=50, description="number of passages")
 
 
-class CiteRequest(BaseModel):
-    claim: str = Field(
-        min_length=1,
-        max_length=_MAX_CHARS,
-        examples=["2023년 기준 전 세계 바이오기술 시장은 1.55조 달러로 평가된다"],
-    )
-    top_k: int = Field(5, ge=1, le=50)
+class SearchRequest(_Request):
+    query: str = _text("메디콘밸리 설립 배경")
 
 
-class SearchHit(BaseModel):
-    doc_id: str
-    title: str
-    page: int | None
-    start: int
-    end: int
-    quote: str
-    score: float
+class AskRequest(_Request):
+    question: str = _text("2023년 기준 전 세계 바이오기술 시장 규모는?")
+
+
+class CiteRequest(_Request):
+    claim: str = _text("2023년 기준 전 세계 바이오기술 시장은 1.55조 달러로 평가된다")
+
+
+class SearchHit(Citation):
     ranks: dict[str, int]
 
 
