@@ -29,7 +29,7 @@ lint: install
 # Debian's Chromium for the end-to-end page test (no browser download is possible here).
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) || \
 	  echo "warning: could not install chromium; the browser test will be skipped"
 
 test: install lint browser
