@@ -32,7 +32,9 @@ from clusterqa.store import current_path
 
 STATIC = Path(__file__).parent / "static"
 _MAX_SLICE = 20_000
-ERRORS = {400: {"model": Error}, 404: {"model": Error}, 422: {"model": Error}}
+# 422 (invalid request) keeps FastAPI's own documented shape: a list of {loc, msg, type}, which
+# the web page turns into field-by-field messages.
+ERRORS = {400: {"model": Error}, 404: {"model": Error}}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

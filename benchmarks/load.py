@@ -1,6 +1,7 @@
 """Load benchmark of the HTTP API: throughput and latency of /ask and /search under concurrency.
 
 Run: .venv/bin/python benchmarks/load.py [--runs 3] [--requests 200] [--duration 60] [--port 0]
+     (also --levels 1 8 32, --index DIR, --out FILE)
 
 Starts its own `clusterqa serve` on a loopback port (over a temporary copy of the index, so the
 source index is never served or touched), waits for /health, warms both endpoints up, then for
@@ -77,6 +78,7 @@ class Server:
             "HF_HUB_OFFLINE": "1",
         }
         self._log = self.log_path.open("w")
+        self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "clusterqa.cli", "serve", "--host", HOST, "--port", str(port)],
             cwd=ROOT,
@@ -98,6 +100,16 @@ class Server:
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"server not ready within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def rss_mib(self) -> dict[str, float]:
+        """Resident memory of the server now and at its peak (Linux /proc)."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text().splitlines()
+        fields = dict(line.split(":", 1) for line in status)
+        kib = {k: int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM")}
+        return {
+            "rss_mib": round(kib["VmRSS"] / 1024, 1),
+            "peak_rss_mib": round(kib["VmHWM"] / 1024, 1),
+        }
 
     def log_tail(self, lines: int = 40) -> str:
         self._log.flush()
@@ -203,13 +215,18 @@ def summarise(raw: dict[str, dict[int, list[dict]]]) -> dict:
 
 
 def markdown(result: dict) -> str:
-    cfg = result["config"]
+    cfg, machine, server = result["config"], result["machine"], result["server"]
     lines = [
         "# Load benchmark (`benchmarks/load.py`)",
         "",
-        f"{result['machine']['cpus']} CPUs, {result['machine']['platform']}; one uvicorn worker; "
-        f"client on the same machine. Medians over {cfg['runs']} runs; per run and level at most "
-        f"{cfg['requests']} requests or {cfg['duration_s']:.0f} s. Errors: total over all runs.",
+        f"{machine['cpus']} CPUs, {machine['platform']}; one uvicorn worker "
+        f"(embedding threads per call: {server['embed_threads']}); load generator on the same "
+        f"machine. Cold start to first answer {server['cold_start_to_first_answer_s']} s; "
+        f"server RSS {server['rss_mib']} MiB after the run (peak {server['peak_rss_mib']}). "
+        f"1-min load average {machine['loadavg_1m_before']} before, "
+        f"{machine['loadavg_1m_after']} after. Medians over {cfg['runs']} runs; per run, endpoint "
+        f"and level at most {cfg['requests']} requests or {cfg['duration_s']:.0f} s. "
+        "Errors: total over all runs.",
         "",
         "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -254,13 +271,17 @@ def main() -> None:
     # SIGTERM → SystemExit, so the `finally` below stops the server then too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     qs = questions()
+    load_before = os.getloadavg()
     port = args.port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="loadidx-"))
     server = None
     try:
         server = Server(args.index, port, workdir)
         health = server.wait_ready()
-        print(f"server ready at {server.url}: {health}", flush=True)
+        # Cold start: process start to the first answer (the model loads on first use).
+        httpx.post(f"{server.url}/ask", json={"question": qs[0]}, timeout=REQUEST_TIMEOUT)
+        cold_start_s = round(time.perf_counter() - server.started, 2)
+        print(f"server ready at {server.url}, first answer after {cold_start_s} s", flush=True)
         warm_up(server.url, qs)
         raw: dict[str, dict[int, list[dict]]] = {e: {c: [] for c in args.levels} for e in ENDPOINTS}
         offset = 0
@@ -285,6 +306,7 @@ def main() -> None:
                         print(f"    error kinds: {r['error_kinds']}", flush=True)
         if server.proc.poll() is not None:
             raise RuntimeError(f"server died during the run:\n{server.log_tail()}")
+        memory = server.rss_mib()
     except BaseException:
         if server is not None:
             print(f"--- server log tail ---\n{server.log_tail()}", file=sys.stderr)
@@ -308,8 +330,18 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
+            # Other work on the machine skews the figures; the 1-minute load average says how much.
+            "loadavg_1m_before": round(load_before[0], 2),
+            "loadavg_1m_after": round(os.getloadavg()[0], 2),
         },
-        "server": {"workers": 1, "model": health.get("model"), "chunks": health.get("chunks")},
+        "server": {
+            "workers": 1,
+            "embed_threads": os.environ.get("CLUSTERQA_EMBED_THREADS", "default"),
+            "cold_start_to_first_answer_s": cold_start_s,
+            **memory,
+            "model": health.get("model"),
+            "chunks": health.get("chunks"),
+        },
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "summary": summarise(raw),
         "runs": {e: {str(c): v for c, v in by.items()} for e, by in raw.items()},

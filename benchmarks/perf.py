@@ -1,4 +1,4 @@
-"""Speed and memory figures for the slice: ingest, embedding, search latency, RSS.
+"""Speed and memory figures: ingest, embedding, search and ask latency, RSS, venv size.
 
 Run: .venv/bin/python benchmarks/perf.py [--runs 3]. Prints medians over runs and writes
 benchmarks/results/perf.json. Each run uses a fresh temporary index of corpus/.
@@ -26,23 +26,29 @@ def timed(args: list[str], env: dict) -> float:
     return time.perf_counter() - started
 
 
-def warm_process(index_dir: str, queries: list[str]) -> tuple[list[float], float, float]:
-    """In one process holding the index: per-query hybrid search latency (ms), its peak RSS
-    (MiB) and passage-embedding throughput (chunks/s) over the whole corpus."""
+def warm_process(index_dir: str, queries: list[str]) -> dict:
+    """In one process holding the index: per-query hybrid search and ask latency (ms, each
+    question once, so no answer is served from a warm cache twice), peak RSS (MiB) and
+    passage-embedding throughput (chunks/s) over the whole corpus."""
     code = f"""
 import json, resource, sys, time
+from clusterqa.answer import ask
 from clusterqa.config import Settings
+from clusterqa.embedders.factory import make_embedder
 from clusterqa.search import Searcher
-s = Searcher.open(Settings(index_dir={index_dir!r}))
+settings = Settings(index_dir={index_dir!r})
+s = Searcher.open(settings)
 qs = json.loads(sys.stdin.read())
 s.search(qs[0], 10)
 texts = [c.text for c in s.snapshot.chunks]
-t = time.perf_counter(); s.retriever._legs[1]._embedder.embed_passages(texts)
+t = time.perf_counter(); make_embedder(settings).embed_passages(texts)
 embed_rate = len(texts) / (time.perf_counter() - t)
-out = []
+search, answer = [], []
 for q in qs:
-    t = time.perf_counter(); s.search(q, 10); out.append((time.perf_counter() - t) * 1000)
-print(json.dumps([out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, embed_rate]))
+    t = time.perf_counter(); s.search(q, 10); search.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter(); ask(s, q); answer.append((time.perf_counter() - t) * 1000)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(dict(search=search, ask=answer, rss=rss, rate=embed_rate)))
 """
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -51,8 +57,12 @@ print(json.dumps([out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         text=True,
         check=True,
     )
-    latencies, rss, rate = json.loads(proc.stdout.strip().splitlines()[-1])
-    return latencies, rss, rate
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return q[49], q[94]
 
 
 def main() -> None:
@@ -71,18 +81,24 @@ def main() -> None:
             add = figures.setdefault
             add("ingest_cold_s", []).append(timed(["ingest", "corpus", "--quiet"], env))
             add("ingest_noop_s", []).append(timed(["ingest", "corpus", "--quiet"], env))
-            latencies, rss, rate = warm_process(tmp, questions)
-            q = statistics.quantiles(latencies, n=100, method="inclusive")
-            add("search_p50_ms", []).append(q[49])
-            add("search_p95_ms", []).append(q[94])
-            add("rss_mib", []).append(rss)
-            add("embed_chunks_per_s", []).append(rate)
+            warm = warm_process(tmp, questions)
+            for name in ("search", "ask"):
+                p50, p95 = percentiles(warm[name])
+                add(f"{name}_p50_ms", []).append(p50)
+                add(f"{name}_p95_ms", []).append(p95)
+            add("rss_mib", []).append(warm["rss"])
+            add("embed_chunks_per_s", []).append(warm["rate"])
             print(
                 f"run {run + 1}: " + ", ".join(f"{k}={v[-1]:.1f}" for k, v in figures.items()),
                 flush=True,
             )
     result = {k: round(statistics.median(v), 2) for k, v in figures.items()}
-    result |= {"queries_per_run": len(questions), "runs": args.runs}
+    venv = subprocess.run(["du", "-sm", sys.prefix], capture_output=True, text=True, check=True)
+    result |= {
+        "venv_mib": int(venv.stdout.split()[0]),
+        "queries_per_run": len(questions),
+        "runs": args.runs,
+    }
     out = ROOT / "benchmarks" / "results" / "perf.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

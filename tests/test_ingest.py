@@ -113,9 +113,9 @@ def test_killed_ingest_leaves_previous_index_loadable(settings, docs_dir, sig):
     # Wait until the new document is being embedded, then kill the process mid-work.
     deadline = time.monotonic() + 120
     seen = ""
-    while "Batches" not in seen and time.monotonic() < deadline:
+    while "embedding:" not in seen and time.monotonic() < deadline:
         seen += proc.stderr.read(1)
-    assert "Batches" in seen, seen
+    assert "embedding:" in seen, seen
     proc.send_signal(sig)
     proc.wait(timeout=30)
     assert proc.returncode != 0

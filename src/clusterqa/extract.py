@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from clusterqa.korean import kiwi, sentences_in
+from clusterqa.korean import sentences_in, tokens
 from clusterqa.models import Hit
 from clusterqa.normalize import Quantity, entity_key, find_quantities
 from clusterqa.question import QuestionInfo
@@ -57,7 +58,7 @@ def _match(keywords: set[str], text: str) -> tuple[float, list[int]]:
         return 0.0, []
     found = set()
     positions = []
-    for token in kiwi().tokenize(text):
+    for token in tokens(text):
         form = token.form.lower()
         if form in keywords:
             found.add(form)
@@ -68,19 +69,25 @@ def _match(keywords: set[str], text: str) -> tuple[float, list[int]]:
 def unknown_names(question: str, texts: dict[str, str]) -> list[str]:
     """Proper nouns of a Korean question that no indexed document mentions: a question about
     something the documents never name cannot be answered from them."""
-    names = {t.form for t in kiwi().tokenize(question) if t.tag == "NNP" and len(t.form) >= 2}
+    names = {t.form for t in tokens(question) if t.tag == "NNP" and len(t.form) >= 2}
     if not names:
         return []
-    # Spacing differs between question and (re-spaced) documents, so compare without it.
-    squeezed = ["".join(text.split()) for text in texts.values()]
+    squeezed = [_squeezed(text) for text in texts.values()]
     return sorted(n for n in names if not any(n in text for text in squeezed))
+
+
+@lru_cache(maxsize=1024)
+def _squeezed(text: str) -> str:
+    # Spacing differs between question and (re-spaced) documents, so names are compared
+    # without it; a document's text is squeezed once per process.
+    return "".join(text.split())
 
 
 def _entities(sentence: str) -> list[tuple[int, int]]:
     """Runs of proper nouns, common nouns and Latin words that contain a proper noun or Latin
     word: organisation, place, person and programme names."""
     runs: list[tuple[int, int, bool]] = []
-    for token in kiwi().tokenize(sentence):
+    for token in tokens(sentence):
         if not token.tag.startswith(("NNP", "NNG", "SL", "SN", "XSN")):
             continue
         end = token.start + token.len

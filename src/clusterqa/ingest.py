@@ -50,7 +50,7 @@ class IngestReport(BaseModel):
 
 def lexical_tokens(title: str, text: str, settings: Settings) -> list[str]:
     """BM25 tokens of a chunk; the title is prepended so the scorer can match it."""
-    return morphemes(f"{title}\n{text}", settings.bm25_pos_prefixes)
+    return morphemes(f"{title}\n{text}", settings.bm25_pos_prefixes, cache=False)
 
 
 def _metadata(path: Path) -> dict:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kiwipiepy import Kiwi
+from kiwipiepy import Kiwi, Token
+
+# Entries of the caches below: retrieved passages recur across questions, so their sentences
+# are analysed once per process rather than once per question.
+_CACHED = 16384
 
 
 @lru_cache(maxsize=1)
@@ -17,9 +21,16 @@ def has_hangul(text: str) -> bool:
     return any("가" <= ch <= "힣" for ch in text)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=_CACHED)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence boundaries as (start, end) offsets into `text`."""
-    return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
+    return tuple((s.start, s.end) for s in kiwi().split_into_sents(text))
+
+
+@lru_cache(maxsize=_CACHED)
+def tokens(text: str) -> tuple[Token, ...]:
+    """Kiwi tokens of a sentence-sized text (read-only: shared between callers)."""
+    return tuple(kiwi().tokenize(text))
 
 
 def sentences_in(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -44,10 +55,11 @@ def needs_space(left: str, right: str) -> bool:
     return spaced.startswith(left + " ")
 
 
-def morphemes(text: str, pos_prefixes: tuple[str, ...]) -> list[str]:
-    """Lower-cased morpheme forms whose POS tag starts with one of `pos_prefixes`."""
+def morphemes(text: str, pos_prefixes: tuple[str, ...], *, cache: bool = True) -> list[str]:
+    """Lower-cased morpheme forms whose POS tag starts with one of `pos_prefixes`; `cache=False`
+    for long texts seen once (chunks being indexed)."""
     return [
         f"{t.form.lower()}/{t.tag[:2]}" if t.tag.startswith("V") else t.form.lower()
-        for t in kiwi().tokenize(text)
+        for t in (tokens(text) if cache else kiwi().tokenize(text))
         if t.tag.startswith(pos_prefixes)
     ]

