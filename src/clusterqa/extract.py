@@ -33,6 +33,8 @@ _ORG_SUFFIX = re.compile(
     r"(대학교|대학|병원|연구원|연구소|재단|센터|협회|진흥원|공단|공사|위원회|부|처|청|원|사|"
     r"University|Institute|Hospital|Center|Centre|Foundation|Agency|Council|Inc\.?|Corp\.?)$"
 )
+# Capitalised Latin acronyms (KIST, MIT, MRC, NIH) in these reports name institutions.
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 _PLACE_SUFFIX = re.compile(r"(시|도|군|구|동|읍|면|국|주|섬|밸리|단지|특구|도시|지구|파크)$")
 _PASSAGES = 5
 
@@ -102,7 +104,7 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
 
 def _type_fit(qtype: str, text: str) -> float:
     if qtype == "organization":
-        return 1.0 if _ORG_SUFFIX.search(text) else 0.3
+        return 1.0 if _ORG_SUFFIX.search(text) or _ACRONYM.fullmatch(text) else 0.3
     if qtype == "place":
         return 1.0 if _PLACE_SUFFIX.search(text) else 0.4
     if qtype == "person":

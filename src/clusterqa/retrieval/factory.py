@@ -31,7 +31,5 @@ def make_retriever(name: str, snapshot: Snapshot, settings: Settings) -> Retriev
         return DenseRetriever(snapshot.faiss_index, make_embedder(settings))
     if name == "hybrid":
         legs = [make_retriever(leg, snapshot, settings) for leg in ("bm25", "dense")]
-        return HybridRetriever(
-            legs, settings.fusion_weights, settings.fusion_weights_no_hangul, settings.fusion_k
-        )
+        return HybridRetriever(legs, settings.fusion_weights, settings.fusion_weights_no_hangul)
     raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVERS)}")
