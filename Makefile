@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-QUESTION ?= 홍릉 바이오 클러스터와 비교한 해외 클러스터는 어디인가?
+QUESTION ?= 2023년 기준 전 세계 바이오기술 시장 규모는 얼마인가?
 
 .PHONY: install run test lint bench clean browser
 
