@@ -93,6 +93,14 @@ def test_changed_chunking_reprocesses_everything(settings, docs_dir):
     assert load(settings.index_dir).manifest.chunk_size == 200
 
 
+def test_index_from_older_repair_code_is_reprocessed(settings, docs_dir, monkeypatch):
+    ingest([docs_dir], settings, progress=False)
+    monkeypatch.setattr("clusterqa.ingest.REPAIR_VERSION", 99)
+    report = ingest([docs_dir], settings, progress=False)
+    assert sorted(report.added) == ["004_9fd92bf91912a93d", "note"]
+    assert load(settings.index_dir).manifest.repair_version == 99
+
+
 def test_no_index_is_a_clear_error(settings: Settings):
     with pytest.raises(IndexStateError, match="clusterqa ingest"):
         load(settings.index_dir)

@@ -37,6 +37,11 @@ def test_extractor_escapes_are_undone(repaired):
     assert "사례*" in repaired["001"]
 
 
+def test_inline_html_from_the_extractor_is_removed(repaired):
+    assert "약 21,000km² 규모로" in repaired["001"] and "<sup>" not in repaired["001"]
+    assert repair("<b>홍릉</b> 특구 1,000m<sup>3</sup>") == "홍릉 특구 1,000m³"
+
+
 def test_spaceless_document_gets_its_spaces_back(repaired):
     raw = (CORPUS / "003_8714bb8e54f795aa.txt").read_text("utf-8")
     text = repaired["003"]

@@ -175,4 +175,9 @@ def _spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, str, Quant
         stripped = sentence.strip()
         start = sentence.index(stripped) if stripped else 0
         return [(start, start + len(stripped), qtype, None)] if stripped else []
-    return [(s, e, qtype, None) for s, e in _entities(sentence)]
+    # A figure with its unit (21,000km², 2016년 계획) is never a name.
+    return [
+        (s, e, qtype, None)
+        for s, e in _entities(sentence)
+        if not any(q.start == 0 for q in find_quantities(sentence[s:e]))
+    ]

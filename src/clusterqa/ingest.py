@@ -22,6 +22,7 @@ from clusterqa.errors import ClusterQAError, IndexStateError, InputError
 from clusterqa.korean import morphemes
 from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import parse, supported_suffixes
+from clusterqa.repair import VERSION as REPAIR_VERSION
 from clusterqa.repair import canonicalise
 from clusterqa.store import DocEntry, IndexedChunk, Manifest, Snapshot, load, save, writer_lock
 
@@ -109,6 +110,7 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
     manifest = Manifest(
         model=settings.model,
         dim=dim,
+        repair_version=REPAIR_VERSION,
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
         bm25_pos_prefixes=list(settings.bm25_pos_prefixes),
@@ -127,10 +129,16 @@ def _previous(settings: Settings, rebuild: bool) -> Snapshot | None:
             "configured; vectors cannot be mixed. Run `clusterqa ingest --rebuild` to re-embed."
         )
     same_chunking = (
+        old.manifest.repair_version,
         old.manifest.chunk_size,
         old.manifest.chunk_overlap,
         old.manifest.bm25_pos_prefixes,
-    ) == (settings.chunk_size, settings.chunk_overlap, list(settings.bm25_pos_prefixes))
+    ) == (
+        REPAIR_VERSION,
+        settings.chunk_size,
+        settings.chunk_overlap,
+        list(settings.bm25_pos_prefixes),
+    )
     return old if same_chunking else None
 
 

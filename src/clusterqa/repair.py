@@ -14,9 +14,17 @@ from clusterqa.korean import needs_space, respace
 from clusterqa.models import PageSpan, ParsedDocument
 
 PAGE_SEPARATOR = "\n\n"
+# Bump when repair changes canonical text: indexes built by older code are then re-processed
+# (offsets of every citation point into this text).
+VERSION = 2
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
+# Inline HTML some extractors leave behind ("21,000km<sup>2</sup>"): superscript digits become
+# the characters, other inline tags go.
+_SUPERSCRIPT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>", re.IGNORECASE)
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font)\b[^>]*>", re.IGNORECASE)
 # Soft hyphens, zero-width and control characters (some PDF fonts interleave NULs).
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -51,7 +59,8 @@ def _clean(text: str) -> str:
         text, n = _ESCAPE.subn(r"\1", text)
         if not n:
             break
-    return _BOLD.sub("", text)
+    text = _SUPERSCRIPT.sub(lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS), text)
+    return _INLINE_TAG.sub("", _BOLD.sub("", text))
 
 
 def _continues(prev: str, nxt: str) -> bool:

@@ -37,6 +37,7 @@ class Manifest(BaseModel):
     schema_version: int = SCHEMA_VERSION
     model: str
     dim: int
+    repair_version: int = 1  # indexes written before repair was versioned
     chunk_size: int
     chunk_overlap: int
     bm25_pos_prefixes: list[str]
