@@ -48,6 +48,7 @@ def test_spaceless_document_gets_its_spaces_back(repaired):
     hangul = sum("가" <= ch <= "힣" for ch in text)
     assert raw.count(" ") / hangul < 0.1 < text.count(" ") / hangul
     assert "클러스터를 형성하면" in text
+    assert "4천 632명의 연구원" in text and "1천 150억 원" in text  # a figure stays whole
 
 
 def test_without_trailing_space_signal_kiwi_decides_the_boundary():

@@ -12,10 +12,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from clusterqa.korean import sentences_in, tokens
 from clusterqa.models import Hit
-from clusterqa.normalize import Quantity, entity_key, find_quantities
+from clusterqa.normalize import entity_key, find_quantities, format_value, is_range
 from clusterqa.question import QuestionInfo
 
 # Which quantity kinds answer which question types.
@@ -37,6 +38,7 @@ _ORG_SUFFIX = re.compile(
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 _PLACE_SUFFIX = re.compile(r"(시|도|군|구|동|읍|면|국|주|섬|밸리|단지|특구|도시|지구|파크)$")
 _PASSAGES = 5
+_REACH = 30  # characters over which a keyword's support for a nearby span falls to 1/e
 
 
 @dataclass
@@ -54,18 +56,14 @@ class Candidate:
     score: float
 
 
-def _match(keywords: set[str], text: str) -> tuple[float, list[int]]:
-    """Share of the question's keywords in `text`, and where the matched ones occur."""
-    if not keywords:
-        return 0.0, []
-    found = set()
-    positions = []
+def _match(keywords: set[str], text: str) -> tuple[float, dict[str, list[tuple[int, int]]]]:
+    """Share of the question's keywords in `text`, and the spans where each matched one occurs."""
+    positions: dict[str, list[tuple[int, int]]] = {}
     for token in tokens(text):
         form = token.form.lower()
         if form in keywords:
-            found.add(form)
-            positions.append(token.start)
-    return len(found) / len(keywords), positions
+            positions.setdefault(form, []).append((token.start, token.start + token.len))
+    return (len(positions) / len(keywords) if keywords else 0.0), positions
 
 
 def unknown_names(question: str, texts: dict[str, str]) -> list[str]:
@@ -94,7 +92,9 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
             continue
         end = token.start + token.len
         named = token.tag in ("NNP", "SL")
-        if runs and token.start - runs[-1][1] <= 1 and (token.tag != "SN" or runs[-1][2]):
+        # Words of one name are joined by at most a space, never by a bracket or a dot.
+        joined = runs and sentence[runs[-1][1] : token.start] in ("", " ")
+        if joined and (token.tag != "SN" or runs[-1][2]):
             start, _, was_named = runs[-1]
             runs[-1] = (start, end, was_named or named)
         else:
@@ -112,11 +112,45 @@ def _type_fit(qtype: str, text: str) -> float:
     return 0.6
 
 
-def _proximity(start: int, positions: list[int]) -> float:
-    if not positions:
-        return 0.0
-    distance = min(abs(start - p) for p in positions)
-    return math.exp(-distance / 40)
+def _distance(sentence: str, start: int, end: int, k_start: int, k_end: int) -> float | None:
+    """Characters between a span and a keyword, each clause break (, ; ·) between them counting
+    as a further _REACH: in "생산 100조 원, 수출 500억 달러" 수출 labels the second figure. None
+    when the keyword is part of the span itself, which then cannot support it."""
+    if k_start >= start and k_end <= end:
+        return None
+    gap = sentence[k_end:start] if k_end <= start else sentence[end:k_start]
+    return len(gap) + _REACH * sum(gap.count(c) for c in ",;·")
+
+
+def _unit_fit(wanted: str | None, unit: str | None) -> float:
+    # A bare figure is often a footnote mark ([3]) or a heading number (2. 싱가포르).
+    if unit is None:
+        return 0.4 if wanted else 0.6
+    return 1.0 if wanted is None or _counter_fits(wanted, unit) else 0.7
+
+
+_GLOSSED = re.compile(r"([^\s(]+)\s*\(\s*$")
+
+
+def _glosses_question(sentence: str, start: int, question_key: str) -> bool:
+    """Whether a name opens a bracket after a word the question uses: the gloss translates
+    the question's own words (텍사스 메디컬 센터(Texas Medical Center)), it does not answer."""
+    before = _GLOSSED.search(sentence, 0, start)
+    return bool(before) and entity_key(before.group(1)) in question_key
+
+
+def _proximity(
+    sentence: str, start: int, end: int, positions: dict[str, list[tuple[int, int]]], n: int
+) -> float:
+    """How many of the question's n keywords sit close to the span, each discounted by its
+    distance: long sentences (table rows, timelines) state several figures, and the answer is
+    the one written next to what the question asks about."""
+    near = 0.0
+    for places in positions.values():
+        distances = [d for k in places if (d := _distance(sentence, start, end, *k)) is not None]
+        if distances:
+            near += math.exp(-min(distances) / _REACH)
+    return near / n if n else 0.0
 
 
 def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> list[Candidate]:
@@ -130,19 +164,25 @@ def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> li
         for s_start, s_end in sentences_in(text, hit.chunk.start, hit.chunk.end):
             sentence = text[s_start:s_end]
             match, positions = _match(keywords, sentence)
-            base = 0.6 * match + 0.4 * prior
-            for c_start, c_end, ctype, quantity in _spans(info, sentence):
+            for c_start, c_end, quantity in _spans(info, sentence):
                 value_text = sentence[c_start:c_end]
                 key = entity_key(value_text)
-                if key and key in question_key and ctype not in _SENTENCE_TYPES:
+                if key and key in question_key and info.answer_type not in _SENTENCE_TYPES:
                     continue  # the question already names it, so it cannot be the answer
-                fit = 1.0 if quantity else _type_fit(info.answer_type, value_text)
-                near = _proximity(c_start, positions)
-                score = base * (0.5 + 0.3 * fit + 0.2 * near)
+                if quantity is None and _glosses_question(sentence, c_start, question_key):
+                    continue
+                if quantity is None:
+                    fit = _type_fit(info.answer_type, value_text)
+                elif info.answer_type in ("number", "count"):
+                    fit = _unit_fit(info.counter, quantity.unit)
+                else:
+                    fit = 1.0
+                near = _proximity(sentence, c_start, c_end, positions, len(keywords))
+                score = (0.4 * match + 0.3 * near + 0.3 * prior) * (0.6 + 0.4 * fit)
                 found.append(
                     Candidate(
                         text=value_text,
-                        type=ctype,
+                        type=info.answer_type,
                         value=quantity.value if quantity else key or value_text,
                         unit=quantity.unit if quantity else None,
                         approximate=quantity.approximate if quantity else False,
@@ -158,26 +198,60 @@ def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> li
     return found
 
 
-def _spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, str, Quantity | None]]:
-    """(start, end, type, quantity) of each candidate of the expected type in one sentence."""
+class _Value(NamedTuple):
+    value: str | float
+    unit: str | None
+    approximate: bool
+
+
+# Counters writers use interchangeably for firms, sites and institutions: 몇 곳 is answered
+# by "66개", 몇 개사 by "382개".
+_SITE_COUNTERS = {"개", "개사", "개소", "곳"}
+
+
+def _counter_fits(wanted: str | None, unit: str | None) -> bool:
+    if wanted is None or unit is None or wanted == unit:
+        return True
+    return wanted in _SITE_COUNTERS and unit in _SITE_COUNTERS
+
+
+def _quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value]]:
+    """Figures of the kinds the question asks for; a range (8~12개월, 2000–2005년) is one
+    candidate unless the question asks for a single year."""
+    kinds = _KINDS[info.answer_type]
+    found = [
+        q
+        for q in find_quantities(sentence)
+        if q.kind in kinds and (info.answer_type != "count" or _counter_fits(info.counter, q.unit))
+    ]
+    out, i = [], 0
+    while i < len(found):
+        q = found[i]
+        single = info.answer_type == "year"
+        if not single and i + 1 < len(found) and is_range(sentence, q, found[i + 1]):
+            r = found[i + 1]
+            value = f"{format_value(q.value)}~{format_value(r.value)}"
+            out.append((q.start, r.end, _Value(value, q.unit, q.approximate or r.approximate)))
+            i += 2
+            continue
+        out.append((q.start, q.end, _Value(q.value, q.unit, q.approximate)))
+        i += 1
+    return out
+
+
+def _spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value | None]]:
+    """(start, end, value) of each candidate of the expected type in one sentence; the value
+    is None for names and sentences."""
     qtype = info.answer_type
     if qtype in _KINDS:
-        kinds = _KINDS[qtype]
-        out = []
-        for q in find_quantities(sentence):
-            if q.kind not in kinds:
-                continue
-            if info.counter and qtype == "count" and q.unit and q.unit != info.counter:
-                continue
-            out.append((q.start, q.end, qtype, q))
-        return out
+        return _quantity_spans(info, sentence)
     if qtype in _SENTENCE_TYPES:
         stripped = sentence.strip()
         start = sentence.index(stripped) if stripped else 0
-        return [(start, start + len(stripped), qtype, None)] if stripped else []
+        return [(start, start + len(stripped), None)] if stripped else []
     # A figure with its unit (21,000km², 2016년 계획) is never a name.
     return [
-        (s, e, qtype, None)
+        (s, e, None)
         for s, e in _entities(sentence)
         if not any(q.start == 0 for q in find_quantities(sentence[s:e]))
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kiwipiepy import Kiwi, Token
@@ -44,9 +45,14 @@ def sentences_in(text: str, start: int = 0, end: int | None = None) -> list[tupl
     return spans
 
 
+# Kiwi spaces a figure's digits from its Hangul scale ("4천 632명" -> "4 천 632명"), which no
+# writer does and which splits one figure into two.
+_SPLIT_SCALE = re.compile(r"(?<=\d) (?=[십백천만억조])")
+
+
 def respace(text: str) -> str:
     """Insert the spaces a text lost, keeping the ones it has."""
-    return kiwi().space(text, reset_whitespace=False)
+    return _SPLIT_SCALE.sub("", kiwi().space(text, reset_whitespace=False))
 
 
 def needs_space(left: str, right: str) -> bool:

@@ -560,6 +560,20 @@ def find_quantities(text: str) -> list[Quantity]:
     ]  # fmt: skip
 
 
+def is_range(text: str, a: Quantity, b: Quantity) -> bool:
+    """Whether two quantities of `text` are the ends of one range (8~12개월, 2000–2005년)."""
+    return (a.kind, a.unit) == (b.kind, b.unit) and bool(_RANGE_SEP.fullmatch(text, a.end, b.start))
+
+
+def format_value(value: float) -> str:
+    d = Decimal(repr(value))
+    if not d:
+        return "0"
+    # Twelve significant digits: every figure in a report, and none of the float noise.
+    d = d.quantize(Decimal(1).scaleb(d.adjusted() - 11))
+    return format(d.normalize(), "f")
+
+
 def _main(found: list[Quantity]) -> Quantity:
     # A short answer's figure is the first with a unit: "Phase 3" has only a number, but in
     # "제3차 계획 5,000억 원" the amount is the answer.
@@ -600,15 +614,6 @@ def _as_year(q: Quantity) -> Quantity | None:
     return Quantity("year", year, None, q.approximate, q.bound, q.start, q.end, q.text)
 
 
-def _fmt(value: float) -> str:
-    d = Decimal(repr(value))
-    if not d:
-        return "0"
-    # Twelve significant digits: every figure in a report, and none of the float noise.
-    d = d.quantize(Decimal(1).scaleb(d.adjusted() - 11))
-    return format(d.normalize(), "f")
-
-
 def _canonical(q: Quantity) -> str:
     if q.kind in ("year", "decade"):
         return f"{q.kind}:{int(q.value)}"
@@ -616,7 +621,7 @@ def _canonical(q: Quantity) -> str:
         v = int(q.value)
         y, m, d = v // 10000, v // 100 % 100, v % 100
         return "date:" + "-".join(f"{p:02d}" if p < 100 else str(p) for p in (y, m, d) if p)
-    return _fmt(q.value) + (f" {q.unit}" if q.unit else "")
+    return format_value(q.value) + (f" {q.unit}" if q.unit else "")
 
 
 def _answer_quantities(text: str, answer_type: str | None) -> list[Quantity] | None:
@@ -625,11 +630,8 @@ def _answer_quantities(text: str, answer_type: str | None) -> list[Quantity] | N
     found = find_quantities(text)
     if not found or (answer_type is None and not _mostly_numeric(text, found)):
         return None
-    pair = len(found) == 2 and (found[0].kind, found[0].unit) == (found[1].kind, found[1].unit)
-    if pair and _RANGE_SEP.fullmatch(text, found[0].end, found[1].start):
-        chosen = found  # a range compares as both ends
-    else:
-        chosen = [_main(found)]
+    # A range compares as both ends.
+    chosen = found if len(found) == 2 and is_range(text, *found) else [_main(found)]
     if answer_type == "year":
         chosen = [_as_year(q) or q for q in chosen]
     return chosen

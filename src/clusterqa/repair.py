@@ -16,7 +16,7 @@ from clusterqa.models import PageSpan, ParsedDocument
 PAGE_SEPARATOR = "\n\n"
 # Bump when repair changes canonical text: indexes built by older code are then re-processed
 # (offsets of every citation point into this text).
-VERSION = 2
+VERSION = 3
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
