@@ -67,3 +67,50 @@ def test_unknown_names_are_those_no_document_mentions(snapshot):
     texts = {d: doc.text for d, doc in snapshot.documents.items()}
     assert unknown_names("메디콘밸리는 어디에 있나?", texts) == []
     assert unknown_names("후쿠오카 바이오밸리의 예산은?", texts) == ["후쿠오카"]
+
+
+def _line(snapshot, doc_id: str, needle: str) -> tuple[Hit, dict[str, str]]:
+    line = next(s for s in snapshot.documents[doc_id].text.split("\n") if needle in s)
+    return _hit_on(snapshot, doc_id, line)
+
+
+def test_the_figure_next_to_the_asked_word_wins_across_a_clause_break(snapshot):
+    # "생산 100조 원, 수출 500억 달러": 수출 labels the second figure, not the first.
+    hit, texts = _line(snapshot, "000_cb8befbba9c2d448", "수출 500억 달러")
+    export = candidates(
+        analyze("종합계획은 2030년까지 수출 목표를 얼마로 잡고 있는가?"), [hit], texts
+    )
+    output = candidates(
+        analyze("종합계획은 2030년까지 생산 목표를 얼마로 잡고 있는가?"), [hit], texts
+    )
+    assert export[0].text == "500억 달러"
+    assert output[0].text == "100조 원"
+
+
+def test_a_range_is_one_candidate(snapshot):
+    hit, texts = _line(snapshot, "002_c3d9855bd773deac", "8~12 개월")
+    found = candidates(analyze("싱가포르에서 신약 승인 기간은 대략 얼마나 걸리나?"), [hit], texts)
+    best = found[0]
+    assert best.text.startswith("약 8~12 개월") and best.value == "8~12"
+    assert best.unit == "개월" and best.approximate
+    assert texts[best.doc_id][best.start : best.end] == best.text
+
+
+def test_site_counters_answer_each_other(snapshot):
+    # 몇 곳 is answered by "66개": writers count firms and sites with either counter.
+    hit, texts = _line(snapshot, "003_8714bb8e54f795aa", "66개나")
+    found = candidates(analyze("원주에 의료기기 업체는 몇 곳까지 모였나?"), [hit], texts)
+    assert found and found[0].text == "66개"
+
+
+def test_a_gloss_of_the_question_words_is_not_an_answer(snapshot):
+    hit, texts = _line(snapshot, "002_c3d9855bd773deac", "Texas Medical Center, TMC")
+    found = candidates(analyze("텍사스 메디컬 센터는 어떤 기관인가?"), [hit], texts)
+    assert "Texas Medical Center" not in {c.text for c in found}
+
+
+def test_a_name_never_runs_into_its_bracketed_gloss(snapshot):
+    hit, texts = _line(snapshot, "001_bbdd64259990e5a3", "트리니티 칼리지(")
+    found = candidates(analyze("케임브리지 대학 내에서 재정이 가장 풍부한 칼리지는?"), [hit], texts)
+    assert all("(" not in c.text for c in found)
+    assert "트리니티 칼리지" in {c.text for c in found}
