@@ -93,6 +93,15 @@ def test_changed_chunking_reprocesses_everything(settings, docs_dir):
     assert load(settings.index_dir).manifest.chunk_size == 200
 
 
+def test_changed_chunking_keeps_documents_from_other_paths(settings, docs_dir, tmp_path):
+    single = tmp_path / "single.txt"
+    single.write_text("송도 바이오 클러스터는 인천에 있다.", "utf-8")
+    ingest([single], settings, progress=False)
+    smaller = settings.model_copy(update={"chunk_size": 200, "chunk_overlap": 0})
+    report = ingest([docs_dir], smaller, progress=False)
+    assert "single" in report.added and "single" in load(settings.index_dir).documents
+
+
 def test_index_from_older_repair_code_is_reprocessed(settings, docs_dir, monkeypatch):
     ingest([docs_dir], settings, progress=False)
     monkeypatch.setattr("clusterqa.ingest.REPAIR_VERSION", 99)

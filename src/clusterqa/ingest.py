@@ -118,10 +118,11 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
     return Snapshot(manifest, {}, [], np.zeros((0, dim), dtype=np.float32))
 
 
-def _previous(settings: Settings, rebuild: bool) -> Snapshot | None:
-    """The snapshot to build on; None when there is none or the chunking settings changed."""
+def _previous(settings: Settings, rebuild: bool) -> tuple[Snapshot | None, list[Path]]:
+    """The snapshot to build on, or None when there is none or the chunking settings changed;
+    then also the files of the old index, which are re-read so no indexed document is lost."""
     if rebuild or not (settings.index_dir / "CURRENT").exists():
-        return None
+        return None, []
     old = load(settings.index_dir)
     if old.manifest.model != settings.model:
         raise IndexStateError(
@@ -139,7 +140,9 @@ def _previous(settings: Settings, rebuild: bool) -> Snapshot | None:
         settings.chunk_overlap,
         list(settings.bm25_pos_prefixes),
     )
-    return old if same_chunking else None
+    if same_chunking:
+        return old, []
+    return None, [Path(entry.path) for entry in old.manifest.documents.values()]
 
 
 def build_snapshot(
@@ -179,7 +182,13 @@ def ingest(
     report = IngestReport()
     files, dirs = collect_files(paths)
     with writer_lock(settings.index_dir):
-        base = _previous(settings, rebuild)
+        base, stale = _previous(settings, rebuild)
+        batch = {p.resolve() for p in files}
+        for path in stale:
+            if path.is_file() and path.resolve() not in batch:
+                files.append(path)
+            elif not path.is_file():
+                report.removed.append(path.stem)
         entries = dict(base.manifest.documents) if base else {}
         keep = set(entries)
         new_docs: list[Document] = []
