@@ -164,17 +164,17 @@ def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> li
         for s_start, s_end in sentences_in(text, hit.chunk.start, hit.chunk.end):
             sentence = text[s_start:s_end]
             match, positions = _match(keywords, sentence)
-            for c_start, c_end, quantity in _spans(info, sentence):
+            for c_start, c_end, figure in _spans(info, sentence):
                 value_text = sentence[c_start:c_end]
                 key = entity_key(value_text)
                 if key and key in question_key and info.answer_type not in _SENTENCE_TYPES:
                     continue  # the question already names it, so it cannot be the answer
-                if quantity is None and _glosses_question(sentence, c_start, question_key):
-                    continue
-                if quantity is None:
+                if figure is None:
+                    if _glosses_question(sentence, c_start, question_key):
+                        continue
                     fit = _type_fit(info.answer_type, value_text)
                 elif info.answer_type in ("number", "count"):
-                    fit = _unit_fit(info.counter, quantity.unit)
+                    fit = _unit_fit(info.counter, figure.unit)
                 else:
                     fit = 1.0
                 near = _proximity(sentence, c_start, c_end, positions, len(keywords))
@@ -183,9 +183,9 @@ def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> li
                     Candidate(
                         text=value_text,
                         type=info.answer_type,
-                        value=quantity.value if quantity else key or value_text,
-                        unit=quantity.unit if quantity else None,
-                        approximate=quantity.approximate if quantity else False,
+                        value=figure.value if figure else key or value_text,
+                        unit=figure.unit if figure else None,
+                        approximate=figure.approximate if figure else False,
                         doc_id=hit.chunk.doc_id,
                         start=s_start + c_start,
                         end=s_start + c_end,
@@ -224,11 +224,11 @@ def _quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _
         for q in find_quantities(sentence)
         if q.kind in kinds and (info.answer_type != "count" or _counter_fits(info.counter, q.unit))
     ]
+    ranges = info.answer_type != "year"
     out, i = [], 0
     while i < len(found):
         q = found[i]
-        single = info.answer_type == "year"
-        if not single and i + 1 < len(found) and is_range(sentence, q, found[i + 1]):
+        if ranges and i + 1 < len(found) and is_range(sentence, q, found[i + 1]):
             r = found[i + 1]
             value = f"{format_value(q.value)}~{format_value(r.value)}"
             out.append((q.start, r.end, _Value(value, q.unit, q.approximate or r.approximate)))

@@ -185,10 +185,10 @@ def ingest(
         base, stale = _previous(settings, rebuild)
         batch = {p.resolve() for p in files}
         for path in stale:
-            if path.is_file() and path.resolve() not in batch:
-                files.append(path)
-            elif not path.is_file():
+            if not path.is_file():
                 report.removed.append(path.stem)
+            elif path.resolve() not in batch:
+                files.append(path)
         entries = dict(base.manifest.documents) if base else {}
         keep = set(entries)
         new_docs: list[Document] = []
