@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from clusterqa.answer import best_candidate
 from clusterqa.config import Settings
 from clusterqa.evaluation.bench import judge
 from clusterqa.evaluation.gold import load_gold
-from clusterqa.extract import candidates
 from clusterqa.question import analyze
 from clusterqa.search import Searcher
 
@@ -22,12 +22,10 @@ def main() -> None:
     items = load_gold([gold])
     settings = Settings()
     searcher = Searcher.open(settings)
-    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
     rows = []
     for item in items:
         hits = searcher.search(item.question, settings.top_k)
-        found = candidates(analyze(item.question), hits, texts)
-        best = found[0] if found else None
+        best, _ = best_candidate(searcher, analyze(item.question), hits)
         correct, _ = judge(best.text if best else None, item)
         rows.append((item.answerable, best.score if best else 0.0, correct))
     n_unanswerable = sum(not a for a, _, _ in rows)

@@ -1,5 +1,7 @@
 """Candidate extraction on real corpus sentences: typed spans, their offsets and ranking."""
 
+from functools import partial
+
 import pytest
 
 from clusterqa.extract import candidates, unknown_names
@@ -114,3 +116,40 @@ def test_a_name_never_runs_into_its_bracketed_gloss(snapshot):
     found = candidates(analyze("케임브리지 대학 내에서 재정이 가장 풍부한 칼리지는?"), [hit], texts)
     assert all("(" not in c.text for c in found)
     assert "트리니티 칼리지" in {c.text for c in found}
+
+
+GRADUATES = "- (대학) 19개 대학에 바이오 관련 학과가 개설, 연간 2000명 배출"
+EMPLOYED = "- * 2020년 바이오산업 : 생산액 4,975억원, 고용인원 2,461명"
+
+
+def test_an_english_question_finds_its_korean_sentence_by_meaning(corpus_index):
+    """No English word occurs in these Korean lines, so lexically the first passage's figure
+    wins; the sentence vectors tell which line each question is about."""
+    searcher = Searcher.open(corpus_index)
+    doc_id = "002_c3d9855bd773deac"
+    (graduates, texts), (employed, _) = (
+        _hit_on(searcher.snapshot, doc_id, line) for line in (GRADUATES, EMPLOYED)
+    )
+    hits = [graduates, employed]
+    for question, answer in [
+        ("How many people work in the bio industry?", "2,461명"),
+        ("How many graduates do the universities produce each year?", "2000명"),
+    ]:
+        info = analyze(question)
+        assert candidates(info, hits, texts)[0].text == "2000명"
+        similarity = partial(searcher.sentence_similarity, question)
+        assert candidates(info, hits, texts, similarity)[0].text == answer
+
+
+def test_sentence_vectors_do_not_lift_nonsense(corpus_index):
+    """A nearest sentence exists for any input; without a question word in the passages it is
+    no evidence, so nonsense scores as it does lexically."""
+    searcher = Searcher.open(corpus_index)
+    question = "qwxzzy ꙮꙮ"
+    hits = searcher.search(question)
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    similarity = partial(searcher.sentence_similarity, question)
+    with_vectors = candidates(analyze(question), hits, texts, similarity)
+    assert [c.score for c in with_vectors] == [
+        c.score for c in candidates(analyze(question), hits, texts)
+    ]

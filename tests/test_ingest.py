@@ -1,3 +1,4 @@
+import json
 import os
 import signal
 import subprocess
@@ -5,12 +6,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clusterqa.config import Settings
 from clusterqa.errors import IndexStateError
 from clusterqa.ingest import ingest, remove
-from clusterqa.store import current_path, load
+from clusterqa.korean import sentences_in
+from clusterqa.store import SCHEMA_VERSION, current_path, load
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 SMALL = "004_9fd92bf91912a93d.txt"
@@ -141,3 +144,35 @@ def test_killed_ingest_leaves_previous_index_loadable(settings, docs_dir, sig):
     assert after.manifest == before.manifest and len(after.chunks) == len(before.chunks)
     report = ingest([docs_dir], settings, progress=False)
     assert report.added == ["001_bbdd64259990e5a3"]
+
+
+def test_sentences_of_every_chunk_are_indexed_with_their_vectors(settings, docs_dir, embedder):
+    ingest([docs_dir], settings, progress=False)
+    snapshot = load(settings.index_dir)
+    for chunk in snapshot.chunks:
+        text = snapshot.documents[chunk.doc_id].text
+        spans = [(chunk.doc_id, s, e) for s, e in sentences_in(text, chunk.start, chunk.end)]
+        vectors = snapshot.sentence_vectors(spans)
+        assert vectors is not None and len(vectors) == len(spans)
+    note = next(s for s in snapshot.sentences if s.doc_id == "note")
+    text = snapshot.documents["note"].text[note.start : note.end]
+    stored = snapshot.sentence_vectors([("note", note.start, note.end)])
+    assert np.allclose(stored, embedder.embed_passages([text]), atol=1e-5)
+    remove(["note"], settings)
+    after = load(settings.index_dir)
+    assert {s.doc_id for s in after.sentences} == {"004_9fd92bf91912a93d"}
+    assert after.sentence_embeddings.shape == (len(after.sentences), after.manifest.dim)
+
+
+def test_index_of_an_older_schema_is_rebuilt_from_its_files(settings, docs_dir, tmp_path):
+    elsewhere = tmp_path / "single.txt"
+    elsewhere.write_text("대덕특구에는 바이오 기업 295개사가 입주해 있다.", "utf-8")
+    ingest([docs_dir, elsewhere], settings, progress=False)
+    manifest_path = current_path(settings.index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest_path.write_text(json.dumps(manifest | {"schema_version": 1}), "utf-8")
+    with pytest.raises(IndexStateError, match="run `clusterqa ingest`"):
+        load(settings.index_dir)
+    report = ingest([docs_dir], settings, progress=False)
+    assert sorted(report.added) == ["004_9fd92bf91912a93d", "note", "single"]
+    assert load(settings.index_dir).manifest.schema_version == SCHEMA_VERSION

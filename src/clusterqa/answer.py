@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pydantic import BaseModel, Field
 
 from clusterqa.extract import Candidate, candidates, unknown_names
-from clusterqa.models import Citation
-from clusterqa.question import analyze
+from clusterqa.models import Citation, Hit
+from clusterqa.question import QuestionInfo, analyze
 from clusterqa.search import Searcher
 
 
@@ -55,6 +57,20 @@ def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
     )
 
 
+def best_candidate(
+    searcher: Searcher, info: QuestionInfo, hits: list[Hit]
+) -> tuple[Candidate | None, list[str]]:
+    """The top-scoring candidate in `hits`, and the question's names no document mentions
+    (then there is no candidate)."""
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    unknown = unknown_names(info.text, texts)
+    if unknown:
+        return None, unknown
+    similarity = partial(searcher.sentence_similarity, info.text)
+    found = candidates(info, hits, texts, similarity)
+    return (found[0] if found else None), []
+
+
 def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
     hits = searcher.search(question, k)
@@ -71,10 +87,7 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     ]
     citations = [searcher.citation(h) for h in hits]
     info = analyze(question)
-    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
-    unknown = unknown_names(question, texts)
-    found = [] if unknown else candidates(info, hits, texts)
-    best = found[0] if found else None
+    best, unknown = best_candidate(searcher, info, hits)
     threshold = searcher.settings.abstain_threshold
     if best is None or best.score < threshold:
         if not hits:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from clusterqa.korean import sentences_in, tokens
+import numpy as np
+
+from clusterqa.korean import has_hangul, sentences_in, tokens
 from clusterqa.models import Hit
 from clusterqa.normalize import entity_key, find_quantities, format_value, is_range
 from clusterqa.question import QuestionInfo
@@ -39,6 +42,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 _PLACE_SUFFIX = re.compile(r"(시|도|군|구|동|읍|면|국|주|섬|밸리|단지|특구|도시|지구|파크)$")
 _PASSAGES = 5
 _REACH = 30  # characters over which a keyword's support for a nearby span falls to 1/e
+_DENSE_WEIGHT = 0.5  # of the question-sentence match; the rest is the lexical keyword share
+Similarity = Callable[[list[tuple[str, int, int]]], "np.ndarray | None"]
 
 
 @dataclass
@@ -153,47 +158,84 @@ def _proximity(
     return near / n if n else 0.0
 
 
-def candidates(info: QuestionInfo, hits: list[Hit], texts: dict[str, str]) -> list[Candidate]:
-    """Typed candidates in the top passages, best first; `texts` maps doc id → canonical text."""
+def _dense_match(
+    info: QuestionInfo,
+    spans: list[tuple[str, int, int]],
+    lexical: list[float],
+    similarity: Similarity | None,
+) -> list[float] | None:
+    """Each sentence's cosine with the question, min-max scaled over the sentences considered
+    (the model's cosines crowd into a narrow band). None, so sentences are matched lexically
+    alone, without sentence vectors or when the cosine is the only evidence and cannot be
+    trusted: it ranks well but does not tell on-topic from nonsense ("qwxzzy" finds a nearest
+    sentence too), so it needs a question word in the passages, or an English question asking
+    for a typed answer (it then bridges the languages)."""
+    crosslingual = not has_hangul(info.text) and info.answer_type != "unknown"
+    if similarity is None or not spans or not (any(lexical) or crosslingual):
+        return None
+    cosines = similarity(spans)
+    if cosines is None:
+        return None
+    low, high = float(cosines.min()), float(cosines.max())
+    return [(float(c) - low) / (high - low) if high > low else 1.0 for c in cosines]
+
+
+def candidates(
+    info: QuestionInfo,
+    hits: list[Hit],
+    texts: dict[str, str],
+    similarity: Similarity | None = None,
+) -> list[Candidate]:
+    """Typed candidates in the top passages, best first; `texts` maps doc id → canonical text,
+    `similarity` gives the question's cosine with indexed sentences (see Searcher)."""
     keywords = {k.lower() for k in info.keywords}
     question_key = entity_key(info.text)
     found: list[Candidate] = []
-    for rank, hit in enumerate(hits[:_PASSAGES]):
+    sentences = [
+        (rank, hit.chunk.doc_id, start, end)
+        for rank, hit in enumerate(hits[:_PASSAGES])
+        for start, end in sentences_in(texts[hit.chunk.doc_id], hit.chunk.start, hit.chunk.end)
+    ]
+    matches = [_match(keywords, texts[d][s:e]) for _, d, s, e in sentences]
+    lexical = [m[0] for m in matches]
+    dense = _dense_match(info, [s[1:] for s in sentences], lexical, similarity)
+    for i, (rank, doc_id, s_start, s_end) in enumerate(sentences):
         prior = 1.0 / (1 + 0.3 * rank)
-        text = texts[hit.chunk.doc_id]
-        for s_start, s_end in sentences_in(text, hit.chunk.start, hit.chunk.end):
-            sentence = text[s_start:s_end]
-            match, positions = _match(keywords, sentence)
-            for c_start, c_end, figure in _spans(info, sentence):
-                value_text = sentence[c_start:c_end]
-                key = entity_key(value_text)
-                if key and key in question_key and info.answer_type not in _SENTENCE_TYPES:
-                    continue  # the question already names it, so it cannot be the answer
-                if figure is None:
-                    if _glosses_question(sentence, c_start, question_key):
-                        continue
-                    fit = _type_fit(info.answer_type, value_text)
-                elif info.answer_type in ("number", "count"):
-                    fit = _unit_fit(info.counter, figure.unit)
-                else:
-                    fit = 1.0
-                near = _proximity(sentence, c_start, c_end, positions, len(keywords))
-                score = (0.4 * match + 0.3 * near + 0.3 * prior) * (0.6 + 0.4 * fit)
-                found.append(
-                    Candidate(
-                        text=value_text,
-                        type=info.answer_type,
-                        value=figure.value if figure else key or value_text,
-                        unit=figure.unit if figure else None,
-                        approximate=figure.approximate if figure else False,
-                        doc_id=hit.chunk.doc_id,
-                        start=s_start + c_start,
-                        end=s_start + c_end,
-                        sentence_start=s_start,
-                        sentence_end=s_end,
-                        score=round(score, 4),
-                    )
+        sentence = texts[doc_id][s_start:s_end]
+        positions = matches[i][1]
+        match = lexical[i]
+        if dense is not None:
+            match = (1 - _DENSE_WEIGHT) * lexical[i] + _DENSE_WEIGHT * dense[i]
+        for c_start, c_end, figure in _spans(info, sentence):
+            value_text = sentence[c_start:c_end]
+            key = entity_key(value_text)
+            if key and key in question_key and info.answer_type not in _SENTENCE_TYPES:
+                continue  # the question already names it, so it cannot be the answer
+            if figure is None:
+                if _glosses_question(sentence, c_start, question_key):
+                    continue
+                fit = _type_fit(info.answer_type, value_text)
+            elif info.answer_type in ("number", "count"):
+                fit = _unit_fit(info.counter, figure.unit)
+            else:
+                fit = 1.0
+            near = _proximity(sentence, c_start, c_end, positions, len(keywords))
+            score = (0.4 * match + 0.3 * near + 0.3 * prior) * (0.6 + 0.4 * fit)
+            found.append(
+                Candidate(
+                    text=value_text,
+                    type=info.answer_type,
+                    value=figure.value if figure else key or value_text,
+                    unit=figure.unit if figure else None,
+                    approximate=figure.approximate if figure else False,
+                    doc_id=doc_id,
+                    start=s_start + c_start,
+                    end=s_start + c_end,
+                    sentence_start=s_start,
+                    sentence_end=s_end,
+                    score=round(score, 4),
                 )
+            )
     found.sort(key=lambda c: -c.score)
     return found
 

@@ -19,12 +19,23 @@ from clusterqa.chunking import chunk_document
 from clusterqa.config import Settings
 from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
-from clusterqa.korean import morphemes
+from clusterqa.korean import morphemes, sentences_in
 from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import parse, supported_suffixes
 from clusterqa.repair import VERSION as REPAIR_VERSION
 from clusterqa.repair import canonicalise
-from clusterqa.store import DocEntry, IndexedChunk, Manifest, Snapshot, load, save, writer_lock
+from clusterqa.store import (
+    SCHEMA_VERSION,
+    DocEntry,
+    IndexedChunk,
+    Manifest,
+    Sentence,
+    Snapshot,
+    load,
+    read_manifest,
+    save,
+    writer_lock,
+)
 
 _TITLE_CHARS = 120
 
@@ -115,34 +126,38 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
         chunk_overlap=settings.chunk_overlap,
         bm25_pos_prefixes=list(settings.bm25_pos_prefixes),
     )
-    return Snapshot(manifest, {}, [], np.zeros((0, dim), dtype=np.float32))
+    empty = np.zeros((0, dim), dtype=np.float32)
+    return Snapshot(manifest, {}, [], empty, [], empty)
 
 
 def _previous(settings: Settings, rebuild: bool) -> tuple[Snapshot | None, list[Path]]:
-    """The snapshot to build on, or None when there is none or the chunking settings changed;
-    then also the files of the old index, which are re-read so no indexed document is lost."""
+    """The snapshot to build on, or None when there is none or its schema or chunking settings
+    changed; then also the files of the old index, which are re-read so no indexed document is
+    lost."""
     if rebuild or not (settings.index_dir / "CURRENT").exists():
         return None, []
-    old = load(settings.index_dir)
-    if old.manifest.model != settings.model:
+    manifest = read_manifest(settings.index_dir)
+    if manifest.model != settings.model:
         raise IndexStateError(
-            f"index was built with model {old.manifest.model!r} but {settings.model!r} is "
+            f"index was built with model {manifest.model!r} but {settings.model!r} is "
             "configured; vectors cannot be mixed. Run `clusterqa ingest --rebuild` to re-embed."
         )
-    same_chunking = (
-        old.manifest.repair_version,
-        old.manifest.chunk_size,
-        old.manifest.chunk_overlap,
-        old.manifest.bm25_pos_prefixes,
+    same_layout = (
+        manifest.schema_version,
+        manifest.repair_version,
+        manifest.chunk_size,
+        manifest.chunk_overlap,
+        manifest.bm25_pos_prefixes,
     ) == (
+        SCHEMA_VERSION,
         REPAIR_VERSION,
         settings.chunk_size,
         settings.chunk_overlap,
         list(settings.bm25_pos_prefixes),
     )
-    if same_chunking:
-        return old, []
-    return None, [Path(entry.path) for entry in old.manifest.documents.values()]
+    if same_layout:
+        return load(settings.index_dir), []
+    return None, [Path(entry.path) for entry in manifest.documents.values()]
 
 
 def build_snapshot(
@@ -152,7 +167,8 @@ def build_snapshot(
     settings: Settings,
     progress: bool,
 ) -> Snapshot:
-    """`base` restricted to `keep`, plus `new_docs` chunked, tokenised and embedded."""
+    """`base` restricted to `keep`, plus `new_docs` chunked, tokenised and embedded, chunks and
+    their sentences."""
     # The model is loaded only here, so a no-op ingest stays fast.
     embedder = make_embedder(settings)
     kept = base.subset(keep) if base else _empty_snapshot(settings, embedder.dim)
@@ -162,14 +178,30 @@ def build_snapshot(
             f"{embedder.dim}; run `clusterqa ingest --rebuild`"
         )
     fresh: list[IndexedChunk] = []
+    spans: dict[tuple[str, int, int], None] = {}  # chunks overlap, so sentences recur
     for doc in tqdm(new_docs, desc="chunking", unit="doc", disable=not progress):
         for chunk in chunk_document(doc, settings.chunk_size, settings.chunk_overlap):
             tokens = lexical_tokens(doc.title, chunk.text, settings)
             fresh.append(IndexedChunk(**chunk.model_dump(), tokens=tokens))
+            spans.update(
+                dict.fromkeys(
+                    (doc.doc_id, *s) for s in sentences_in(doc.text, chunk.start, chunk.end)
+                )
+            )
         kept.documents[doc.doc_id] = doc
+    sentences = [Sentence(doc_id=d, start=s, end=e) for d, s, e in spans]
     vectors = embedder.embed_passages([c.text for c in fresh], progress=progress)
-    embeddings = np.vstack([kept.embeddings, vectors]).astype(np.float32)
-    return Snapshot(kept.manifest, kept.documents, kept.chunks + fresh, embeddings)
+    sentence_vectors = embedder.embed_passages(
+        [kept.documents[s.doc_id].text[s.start : s.end] for s in sentences], progress=progress
+    )
+    return Snapshot(
+        kept.manifest,
+        kept.documents,
+        kept.chunks + fresh,
+        np.vstack([kept.embeddings, vectors]).astype(np.float32),
+        kept.sentences + sentences,
+        np.vstack([kept.sentence_embeddings, sentence_vectors]).astype(np.float32),
+    )
 
 
 def ingest(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from clusterqa.config import Settings
+from clusterqa.embedders.base import query_vector
+from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import InputError
 from clusterqa.models import Citation, Hit
 from clusterqa.retrieval.factory import make_retriever
@@ -40,6 +44,17 @@ class Searcher:
             Hit(chunk=chunks[c.row], score=c.score, ranks=c.ranks)
             for c in self.retriever.search(query, k)
         ]
+
+    def sentence_similarity(
+        self, query: str, spans: list[tuple[str, int, int]]
+    ) -> np.ndarray | None:
+        """Cosine of the query with each (doc_id, start, end) sentence of the index; None when
+        a sentence has no stored vector."""
+        vectors = self.snapshot.sentence_vectors(spans)
+        if vectors is None:
+            return None
+        query = check_query(query, self.settings.max_query_chars)
+        return vectors @ query_vector(make_embedder(self.settings), query)[0]
 
     def citation(self, hit: Hit) -> Citation:
         doc = self.snapshot.documents[hit.chunk.doc_id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import faiss
 
-from clusterqa.embedders.base import Embedder
+from clusterqa.embedders.base import Embedder, query_vector
 from clusterqa.retrieval.base import Candidate
 
 
@@ -18,7 +18,7 @@ class DenseRetriever:
     def search(self, query: str, k: int) -> list[Candidate]:
         if self._index.ntotal == 0:
             return []
-        vector = self._embedder.embed_queries([query])
+        vector = query_vector(self._embedder, query)
         scores, rows = self._index.search(vector, min(k, self._index.ntotal))
         return [
             Candidate(int(row), float(score), {self.name: rank})
