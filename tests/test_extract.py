@@ -153,3 +153,40 @@ def test_sentence_vectors_do_not_lift_nonsense(corpus_index):
     assert [c.score for c in with_vectors] == [
         c.score for c in candidates(analyze(question), hits, texts)
     ]
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "sentence", "question", "answer"),
+    [
+        (  # the bracket after the defined word
+            "001_bbdd64259990e5a3",
+            "이에 따라, 바이오산업을 크게 레드(의료·제약 분야), 그린(농업·식품 분야), "
+            "화이트(환경·에너지 분야) 바이오로 분류하기도 한다.",
+            "그린 바이오는 어떤 분야를 가리키는가?",
+            "농업·식품 분야",
+        ),
+        (  # a glossary line: the word, a colon, its definition
+            "002_c3d9855bd773deac",
+            "- 바이오클러스터 : 대학과 연구소가 클러스터의 중심으로 제약기업, 바이오벤처, "
+            "관련 지원서비스 기업간의 연계가 이뤄지는 구조",
+            "바이오클러스터의 정의는 무엇인가?",
+            "대학과 연구소가 클러스터의 중심으로 제약기업, 바이오벤처, 관련 지원서비스 "
+            "기업간의 연계가 이뤄지는 구조",
+        ),
+        (  # a list ends before the figure that counts it
+            "001_bbdd64259990e5a3",
+            "바이오헬스 캐피털리전(BioHealth Capital Region, BHCR)은 메릴랜드, 버지니아, "
+            "워싱턴 D.C. 3개 주에 걸쳐 형성된 지리적 특색을 지니고 있다.",
+            "BHCR이 걸쳐 있는 지역을 모두 나열하면?",
+            "메릴랜드, 버지니아, 워싱턴 D.C.",
+        ),
+    ],
+)
+def test_definitions_and_lists_are_the_part_of_the_sentence_that_answers(
+    snapshot, doc_id, sentence, question, answer
+):
+    hit, texts = _hit_on(snapshot, doc_id, sentence)
+    found = candidates(analyze(question), [hit], texts)
+    assert found[0].text == answer
+    assert texts[doc_id][found[0].start : found[0].end] == answer
+    assert any(c.text == sentence for c in found[1:])  # the whole sentence stays a fallback

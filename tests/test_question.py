@@ -82,7 +82,9 @@ KOREAN = [
     ("레드 바이오란 무엇인가?", "definition", None),
     ("바이오클러스터의 정의는 무엇인가?", "definition", None),
     ("화이트 바이오는 어떤 분야를 가리키는가?", "definition", None),
-    ("해외 생산시설을 자국으로 되돌리는 흐름을 무엇이라고 부르는가?", "definition", None),
+    # naming: the description is given, the term is asked for
+    ("해외 생산시설을 자국으로 되돌리는 흐름을 무엇이라고 부르는가?", "entity", None),
+    ("병원을 중심으로 형성된 클러스터를 무엇이라 하나?", "entity", None),
     # reason
     ("메디콘밸리가 형성된 배경은 무엇인가?", "reason", None),
     ("대전 바이오 기업들이 수도권으로 이전하는 이유는?", "reason", None),
@@ -132,6 +134,7 @@ ENGLISH = [
     ("What is that report's title?", "entity", None),
     ("What is a biocluster?", "definition", None),
     ("What does BHCR stand for?", "definition", None),
+    ("What is the return of factories to their home country called?", "entity", None),
     ("Why did Medicon Valley emerge?", "reason", None),
     ("What was the main reason for the decline of the old industrial estates?", "reason", None),
     ("List the government bodies that served as the initial hub of the BHCR.", "list", None),

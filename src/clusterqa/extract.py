@@ -88,9 +88,10 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _entities(sentence: str) -> list[tuple[int, int]]:
+def _entities(sentence: str, named_only: bool = True) -> list[tuple[int, int]]:
     """Runs of proper nouns, common nouns and Latin words that contain a proper noun or Latin
-    word: organisation, place, person and programme names."""
+    word: organisation, place, person and programme names; with `named_only` False any noun
+    phrase."""
     runs: list[tuple[int, int, bool]] = []
     for token in tokens(sentence):
         if not token.tag.startswith(("NNP", "NNG", "SL", "SN", "XSN")):
@@ -104,10 +105,12 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
             runs[-1] = (start, end, was_named or named)
         else:
             runs.append((token.start, end, named))
-    return [(s, e) for s, e, named in runs if named and e - s >= 2]
+    return [(s, e) for s, e, named in runs if (named or not named_only) and e - s >= 2]
 
 
-def _type_fit(qtype: str, text: str) -> float:
+def _type_fit(qtype: str, text: str, sentence: str) -> float:
+    if qtype in _SENTENCE_TYPES:  # the whole sentence is the fallback, a part of it the answer
+        return 0.5 if text == sentence.strip() else 1.0
     if qtype == "organization":
         return 1.0 if _ORG_SUFFIX.search(text) or _ACRONYM.fullmatch(text) else 0.3
     if qtype == "place":
@@ -190,6 +193,8 @@ def candidates(
     `similarity` gives the question's cosine with indexed sentences (see Searcher)."""
     keywords = {k.lower() for k in info.keywords}
     question_key = entity_key(info.text)
+    # A bracket after a question word glosses it: no name, but what a definition asks for.
+    qtype_names = info.answer_type not in _SENTENCE_TYPES
     found: list[Candidate] = []
     sentences = [
         (rank, hit.chunk.doc_id, start, end)
@@ -206,15 +211,15 @@ def candidates(
         match = lexical[i]
         if dense is not None:
             match = (1 - _DENSE_WEIGHT) * lexical[i] + _DENSE_WEIGHT * dense[i]
-        for c_start, c_end, figure in _spans(info, sentence):
+        for c_start, c_end, figure in _spans(info, sentence, positions):
             value_text = sentence[c_start:c_end]
             key = entity_key(value_text)
-            if key and key in question_key and info.answer_type not in _SENTENCE_TYPES:
+            if key and key in question_key and value_text != sentence.strip():
                 continue  # the question already names it, so it cannot be the answer
             if figure is None:
-                if _glosses_question(sentence, c_start, question_key):
+                if qtype_names and _glosses_question(sentence, c_start, question_key):
                     continue
-                fit = _type_fit(info.answer_type, value_text)
+                fit = _type_fit(info.answer_type, value_text, sentence)
             elif info.answer_type in ("number", "count"):
                 fit = _unit_fit(info.counter, figure.unit)
             else:
@@ -281,19 +286,76 @@ def _quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _
     return out
 
 
-def _spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value | None]]:
+def _spans(
+    info: QuestionInfo, sentence: str, positions: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, int, _Value | None]]:
     """(start, end, value) of each candidate of the expected type in one sentence; the value
-    is None for names and sentences."""
+    is None for names and sentences. `positions` are the question keywords in the sentence."""
     qtype = info.answer_type
     if qtype in _KINDS:
         return _quantity_spans(info, sentence)
     if qtype in _SENTENCE_TYPES:
         stripped = sentence.strip()
-        start = sentence.index(stripped) if stripped else 0
-        return [(start, start + len(stripped), None)] if stripped else []
+        if not stripped:
+            return []
+        start = sentence.index(stripped)
+        parts = _lists(sentence) if qtype == "list" else []
+        if qtype == "definition":
+            parts = _definitions(sentence, positions)
+        return [(s, e, None) for s, e in parts] + [(start, start + len(stripped), None)]
     # A figure with its unit (21,000km², 2016년 계획) is never a name.
     return [
         (s, e, None)
         for s, e in _entities(sentence)
         if not any(q.start == 0 for q in find_quantities(sentence[s:e]))
     ]
+
+
+# Between the items of a list: a comma, middle dot or slash, or a conjunction (와/과/및/그리고).
+_LIST_GAP = re.compile(r"\s*[,·/]\s*|(?:와|과)?\s+(?:및|그리고|또는)\s+|(?:와|과|이나|나)\s+")
+
+
+_TRAILING_FIGURE = re.compile(r"\s+\d[\d,.]*$")
+
+
+def _lists(sentence: str) -> list[tuple[int, int]]:
+    """Spans of two or more noun phrases joined as a list ("메릴랜드, 버지니아, 워싱턴 D.C.",
+    "스웨덴 왕립 공대와 스톡홀름 대학"); an item's trailing figure (워싱턴 D.C. 3개 주) is not
+    part of it."""
+    # Glosses are blanked, so "국립보건원(National Institutes of Health, NIH), 식품의약국" is two
+    # items, not four.
+    masked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), sentence)
+    chains: list[list[int]] = []  # [start, end, items]
+    for start, end in _entities(masked, named_only=False):
+        if figure := _TRAILING_FIGURE.search(sentence, start, end):
+            end = figure.start()
+        if chains and _LIST_GAP.fullmatch(masked[chains[-1][1] : start]):
+            chains[-1][1:] = [end, chains[-1][2] + 1]
+        else:
+            chains.append([start, end, 1])
+    return [(start, end) for start, end, items in chains if items >= 2]
+
+
+# "X는 Y를 말한다", "X란 Y로 정의된다": Y defines X.
+_DEFINED = re.compile(
+    r"(?:은|는|란|이란|이라 함은)\s+(.+?)\s*(?:을|를|으로|로)?\s*"
+    r"(?:말한다|말함|의미한다|의미함|뜻한다|가리킨다|일컫는다|지칭한다|정의된다|정의됨|정의한다)"
+)
+
+
+# Right after the defined word: a bracket, or a colon and the rest (- 바이오클러스터 : 대학과 …).
+_GLOSS = re.compile(r"\(([^()]{2,80})\)|\s*[:：]\s*(\S.*\S)")
+
+
+def _definitions(
+    sentence: str, positions: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """What the sentence says a question word means: the bracket or colon right after it
+    ("화이트(환경·에너지 분야)"), or the complement of a defining verb (X는 Y를 말한다)."""
+    spans = []
+    for places in positions.values():
+        for _, end in places:
+            if gloss := _GLOSS.match(sentence, end):
+                spans.append(gloss.span(1) if gloss.group(1) else gloss.span(2))
+    spans += [m.span(1) for m in _DEFINED.finditer(sentence) if m.end(1) - m.start(1) >= 2]
+    return spans

@@ -12,7 +12,9 @@ Precedence, most specific cue first (Korean and English alike):
    면적은 얼마 -> number in ㎡, 비율은 얼마 -> percent.
 3. An enumeration: 목록 / 나열 / 모두 / 각각 / 세 가지 / a plural head (기관들, "which bodies").
 4. A reason: 왜 / 이유 / 원인 / 까닭 / 배경 / 목적, "why" / "for what purpose".
-5. A definition: 의미 / 정의 / 개념 / X란 무엇 / 무엇이라고 부르는가, "what does X mean".
+5. A naming question, the other way round: 무엇이라고 부르는가 / 무엇이라 하나, "what is X
+   called" ask for a term (entity). A definition: 의미 / 정의 / 개념 / X란 무엇 / 가리키는가,
+   "what does X mean".
 6. A person: 누구 / 누가, "who".
 7. The noun a determiner picks out: 어느 대학 -> organization, 어느 나라 -> place,
    "which institution" -> organization; laws, programmes and funds fall to entity.
@@ -135,8 +137,10 @@ _KO_LIST = re.compile(
 _KO_REASON = re.compile(r"왜|까닭|이유|원인|(?:배경|목적|동기)(?!\s*(?:으로|로|하))")
 _KO_DEFINITION = re.compile(
     r"의미(?:는|란|하는|하나|한다|인가)|정의(?:는|란|되|하)|개념(?:은|이|이란)|뜻(?:은|하)"
-    r"|(?:이)?란\s*(?:무엇|뭐|\?|$)|(?:이)?라고\s*(?:부르|하는가|일컫|칭하)|가리키|일컫|지칭"
+    r"|(?:이)?란\s*(?:무엇|뭐|\?|$)|가리키|일컫|지칭"
 )
+# Naming asks the other way round: the description is given and the term is the answer.
+_KO_NAMING = re.compile(r"(?:이)?라(?:고)?\s*(?:부르|하는가|하나|일컫|칭하)")
 _KO_LOCATED = re.compile(r"어디(?:에|에서)?\s*(?:에\s*)?(?:위치|소재|자리|있)")
 _KO_DURATION_CUE = re.compile(r"걸리|걸린|걸렸|걸릴|소요")
 _KO_WH_PREDICATES = {"무엇", "어디", "언제", "얼마", "누구", "뭐"}
@@ -355,6 +359,8 @@ def _korean_type(text: str, tokens: list[Token]) -> Typed:
         return "list", None
     if _KO_REASON.search(text):
         return "reason", None
+    if _KO_NAMING.search(text):
+        return "entity", None
     if _KO_DEFINITION.search(text):
         return "definition", None
     if re.search(r"누구|(?<![가-힣])누가", text):
@@ -469,7 +475,7 @@ _EN_REASON = re.compile(
 )
 _EN_DEFINITION = re.compile(
     r"\bwhat (?:does|did|do) .+ (?:mean|stand for|refer to)\b|\bdefine\b|\bwhat is meant by\b"
-    r"|\bdefinition of\b|\bwhat is .+ called\b|\bhow is .+ defined\b"
+    r"|\bdefinition of\b|\bhow is .+ defined\b"
 )
 
 _EN_STOP = {
@@ -598,6 +604,8 @@ def _english_type(text: str) -> Typed:
         return "list", None
     if _EN_REASON.search(low):
         return "reason", None
+    if re.search(r"\bwhat (?:is|are|was|were) .+ (?:called|known as)\b", low):
+        return "entity", None  # a naming question: the term is the answer
     if _EN_DEFINITION.search(low):
         return "definition", None
     if re.search(r"\bwho(?:m)?\b", low):
