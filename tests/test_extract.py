@@ -190,3 +190,26 @@ def test_definitions_and_lists_are_the_part_of_the_sentence_that_answers(
     assert found[0].text == answer
     assert texts[doc_id][found[0].start : found[0].end] == answer
     assert any(c.text == sentence for c in found[1:])  # the whole sentence stays a fallback
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "answer"),
+    [
+        (
+            "앞서 살펴봤듯이, 지역에는 국회의사당뿐 아니라 다양한 정부 부처와 연구기관이 "
+            "있었기 때문에 초기 창업자들 상당수가 이들 부처와 연구기관으로부터 나왔다.",
+            "초기 창업자들 상당수가 정부 부처와 연구기관에서 나온 이유는?",
+            "앞서 살펴봤듯이, 지역에는 국회의사당뿐 아니라 다양한 정부 부처와 연구기관이 "
+            "있었기 때문",
+        ),
+        (  # 위해서 gives a purpose, 발전시켜 a sequence: neither is the cause
+            "우수대학이 지닌 과학적 지식의 사업화 가능성을 포착하고 발전시켜 나가기 위해서는 "
+            "기업인, 투자자, 경영·회계·법률 전문인력 등이 요구되기 때문이다.",
+            "왜 기업인과 투자자가 필요한가?",
+            "발전시켜 나가기 위해서는 기업인, 투자자, 경영·회계·법률 전문인력 등이 요구되기 때문",
+        ),
+    ],
+)
+def test_a_reason_is_the_clause_that_gives_the_cause(snapshot, sentence, question, answer):
+    hit, texts = _hit_on(snapshot, "001_bbdd64259990e5a3", sentence)
+    assert candidates(analyze(question), [hit], texts)[0].text == answer

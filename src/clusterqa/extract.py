@@ -299,9 +299,11 @@ def _spans(
         if not stripped:
             return []
         start = sentence.index(stripped)
-        parts = _lists(sentence) if qtype == "list" else []
-        if qtype == "definition":
-            parts = _definitions(sentence, positions)
+        parts = {
+            "list": _lists,
+            "definition": lambda text: _definitions(text, positions),
+            "reason": _reasons,
+        }[qtype](sentence)
         return [(s, e, None) for s, e in parts] + [(start, start + len(stripped), None)]
     # A figure with its unit (21,000km², 2016년 계획) is never a name.
     return [
@@ -359,3 +361,44 @@ def _definitions(
                 spans.append(gloss.span(1) if gloss.group(1) else gloss.span(2))
     spans += [m.span(1) for m in _DEFINED.finditer(sentence) if m.end(1) - m.start(1) >= 2]
     return spans
+
+
+# Endings that give a cause (필요해서, 하므로, 부족하니까), and the bare 아/어 only after a negation
+# (상주하지 않아, 인력이 없어): elsewhere it joins a sequence (설립하여, 발전시켜).
+_CAUSAL_ENDINGS = {"어서", "아서", "여서", "므로", "으므로", "니까", "으니까", "기에"}
+_NEGATED_ENDINGS = {"어", "아"}
+_NEGATIONS = {"않", "없", "못하"}
+_CLAUSE_ENDINGS = {"고", "으며", "며", "지만", "는데", "은데", "ᆫ데", "거나", "다가", "도록"}
+
+
+def _is_causal(toks: tuple, i: int) -> bool:
+    token, before = toks[i], toks[i - 1].form if i else ""
+    if token.tag != "EC":
+        return False
+    if token.form in _NEGATED_ENDINGS:
+        return before in _NEGATIONS
+    return token.form in _CAUSAL_ENDINGS and before != "위하"  # 위해서 gives a purpose
+
+
+def _reasons(sentence: str) -> list[tuple[int, int]]:
+    """Clauses that state a cause: up to a causal ending (인력이 상주하지 않아), to 때문 or 까닭
+    (… 시간이 필요하기 때문), or before 을 목적으로 (… 경제 부흥을 목적으로); each starts after
+    the clause before it and its particle (위해서는)."""
+    spans = []
+    start = 0
+    toks = tokens(sentence)
+    for i, token in enumerate(toks):
+        end = token.start + token.len
+        causal = _is_causal(toks, i)
+        if causal or token.form in ("때문", "까닭"):
+            spans.append((start, end))
+        elif token.form == "목적" and i and toks[i - 1].tag == "JKO":
+            spans.append((start, toks[i - 1].start))
+        joins = token.tag == "EC" and token.form in _CLAUSE_ENDINGS
+        leading_particle = token.tag.startswith("J") and token.start == start
+        if causal or joins or leading_particle:
+            start = end
+    trimmed = [
+        (s + len(text) - len(text.lstrip(" ,")), e) for s, e in spans if (text := sentence[s:e])
+    ]
+    return [(s, e) for s, e in trimmed if e > s]
