@@ -1,0 +1,50 @@
+"""Phrase spans on real corpus sentences: names, lists, definitions, reasons."""
+
+from clusterqa.phrases import definitions, lists, noun_runs, reasons
+
+
+def _texts(sentence: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [sentence[s:e] for s, e in spans]
+
+
+def test_noun_runs_are_names_unless_terms_are_asked_for():
+    sentence = "실증특례 제도를 활용하는 서울 홍릉강소특구"
+    assert _texts(sentence, noun_runs(sentence)) == ["서울 홍릉강소특구"]
+    assert "실증특례 제도" in _texts(sentence, noun_runs(sentence, named_only=False))
+
+
+def test_a_list_is_one_span_and_glosses_do_not_split_it():
+    sentence = (
+        "국립보건원(National Institutes of Health, NIH), 식품의약국(Food and Drug "
+        "Administration, FDA), 국립암연구소(National Cancer Institute, NCI) 등 70여 개의 연방기관"
+    )
+    assert _texts(sentence, lists(sentence)) == [
+        "국립보건원(National Institutes of Health, NIH), 식품의약국(Food and Drug "
+        "Administration, FDA), 국립암연구소"
+    ]
+    sentence = "특히 스웨덴 왕립 공대와 스톡홀름 대학은 90년대 말 IT 대학을 공동 설립해"
+    assert "스웨덴 왕립 공대와 스톡홀름 대학" in _texts(sentence, lists(sentence))
+
+
+def test_a_definition_follows_the_defined_word():
+    sentence = "- 바이오클러스터 : 대학과 연구소가 클러스터의 중심으로 연계가 이뤄지는 구조"
+    start = sentence.index("바이오클러스터")
+    at = {"바이오클러스터": [(start, start + len("바이오클러스터"))]}
+    assert _texts(sentence, definitions(sentence, at)) == [
+        "대학과 연구소가 클러스터의 중심으로 연계가 이뤄지는 구조"
+    ]
+    sentence = "메디클러스터란 의료기관을 중심으로 형성된 의료집적단지를 말한다."
+    assert _texts(sentence, definitions(sentence, {})) == [
+        "의료기관을 중심으로 형성된 의료집적단지"
+    ]
+
+
+def test_a_reason_ends_at_its_causal_ending():
+    sentence = (
+        "사무소 위주로 운영되고 있으며 인력이 상주하지 않아 클러스터 내 입주기업과의 "
+        "상시 교류가 어렵다."
+    )
+    assert _texts(sentence, reasons(sentence)) == ["인력이 상주하지 않아"]
+    # 설립하여 is a sequence and 위해서 a purpose, not a cause.
+    sentence = "연구회를 설립하여 기업을 유치하기 위해서 노력했다."
+    assert reasons(sentence) == []
