@@ -17,7 +17,10 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
 
 
-@lru_cache(maxsize=256)
+# Room for the questions in flight (32 concurrent requests in the load benchmark) and no more:
+# this shares one encoding between retrieval and extraction within a request; it is not an
+# answer cache, and the benchmarks' 160 cycling questions always miss it.
+@lru_cache(maxsize=64)
 def query_vector(embedder: Embedder, text: str) -> np.ndarray:
     """One question's vector, shape (1, dim): retrieval and answer extraction both compare it
     with the index, so a question is encoded once."""

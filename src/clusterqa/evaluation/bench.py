@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import defaultdict
+from functools import partial
 
 from ranx import Qrels, Run, evaluate
 from tqdm import tqdm
@@ -183,7 +184,8 @@ def _given_passage(searcher: Searcher, question: str, doc_id: str) -> str:
     """The extracted answer when the gold document is the only passage."""
     hits = [Hit(chunk=c, score=1.0) for c in searcher.snapshot.chunks if c.doc_id == doc_id]
     texts = {doc_id: searcher.snapshot.documents[doc_id].text}
-    found = candidates(analyze(question), hits, texts)
+    similarity = partial(searcher.sentence_similarity, question)
+    found = candidates(analyze(question), hits, texts, similarity)
     return found[0].text if found else ""
 
 
