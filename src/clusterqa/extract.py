@@ -33,7 +33,6 @@ _KINDS = {
     "count": {"count"},
     "number": {"number", "count", "area", "duration", "multiple", "amount", "percent"},
 }
-_ENTITY_TYPES = {"person", "organization", "place", "entity", "unknown"}
 _SENTENCE_TYPES = {"definition", "reason", "list"}
 _ORG_SUFFIX = re.compile(
     r"(대학교|대학|병원|연구원|연구소|재단|센터|협회|진흥원|공단|공사|위원회|부|처|청|원|사|"
@@ -176,7 +175,7 @@ def candidates(
     keywords = {k.lower() for k in info.keywords}
     question_key = entity_key(info.text)
     # A bracket after a question word glosses it: no name, but what a definition asks for.
-    qtype_names = info.answer_type not in _SENTENCE_TYPES
+    names_asked = info.answer_type not in _SENTENCE_TYPES
     found: list[Candidate] = []
     sentences = [
         (rank, hit.chunk.doc_id, start, end)
@@ -199,7 +198,7 @@ def candidates(
             if key and key in question_key and value_text != sentence.strip():
                 continue  # the question already names it, so it cannot be the answer
             if figure is None:
-                if qtype_names and _glosses_question(sentence, c_start, question_key):
+                if names_asked and _glosses_question(sentence, c_start, question_key):
                     continue
                 fit = _type_fit(info.answer_type, value_text, sentence)
             elif info.answer_type in ("number", "count"):
