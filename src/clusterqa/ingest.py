@@ -183,11 +183,8 @@ def build_snapshot(
         for chunk in chunk_document(doc, settings.chunk_size, settings.chunk_overlap):
             tokens = lexical_tokens(doc.title, chunk.text, settings)
             fresh.append(IndexedChunk(**chunk.model_dump(), tokens=tokens))
-            spans.update(
-                dict.fromkeys(
-                    (doc.doc_id, *s) for s in sentences_in(doc.text, chunk.start, chunk.end)
-                )
-            )
+            for start, end in sentences_in(doc.text, chunk.start, chunk.end):
+                spans[(doc.doc_id, start, end)] = None
         kept.documents[doc.doc_id] = doc
     sentences = [Sentence(doc_id=d, start=s, end=e) for d, s, e in spans]
     vectors = embedder.embed_passages([c.text for c in fresh], progress=progress)

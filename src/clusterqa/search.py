@@ -53,8 +53,8 @@ class Searcher:
         vectors = self.snapshot.sentence_vectors(spans)
         if vectors is None:
             return None
-        query = check_query(query, self.settings.max_query_chars)
-        return vectors @ query_vector(make_embedder(self.settings), query)[0]
+        # Stripped as `search` strips it, so the vector the dense retriever made is reused.
+        return vectors @ query_vector(make_embedder(self.settings), query.strip())[0]
 
     def citation(self, hit: Hit) -> Citation:
         doc = self.snapshot.documents[hit.chunk.doc_id]
