@@ -22,8 +22,8 @@ from api.schemas import (
     UploadResult,
 )
 from clusterqa import __version__
-from clusterqa.answer import AskResponse, ask
-from clusterqa.claims import CiteResponse, cite
+from clusterqa.answering.answer import AskResponse, ask
+from clusterqa.answering.claims import CiteResponse, cite
 from clusterqa.config import Settings
 from clusterqa.errors import ClusterQAError, IndexStateError, UnsupportedTypeError
 from clusterqa.models import DOC_ID_RE

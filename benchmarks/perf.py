@@ -32,7 +32,7 @@ def warm_process(index_dir: str, queries: list[str]) -> dict:
     passage-embedding throughput (chunks/s) over the whole corpus."""
     code = f"""
 import json, resource, sys, time
-from clusterqa.answer import ask
+from clusterqa.answering.answer import ask
 from clusterqa.config import Settings
 from clusterqa.embedders.base import query_vector
 from clusterqa.embedders.factory import make_embedder
@@ -41,6 +41,7 @@ settings = Settings(index_dir={index_dir!r})
 s = Searcher.open(settings)
 qs = json.loads(sys.stdin.read())
 s.search(qs[0], 10)
+ask(s, qs[0])  # loads the reader once, as the first request of a server would
 texts = [c.text for c in s.snapshot.chunks]
 t = time.perf_counter(); make_embedder(settings).embed_passages(texts)
 embed_rate = len(texts) / (time.perf_counter() - t)

@@ -30,7 +30,7 @@ def _runner(spec: dict, settings: Settings, tmp_path: Path):
     path = ROOT / spec["path"]
     if not path.exists():
         pytest.skip(f"{path} is not here")
-    data = load_squad(path)
+    data = load_squad(path, spec.get("split", "all"))
     if spec.get("max_queries"):
         data.queries = dict(list(data.queries.items())[: spec["max_queries"]])
     snapshot = index_corpus(data, settings, progress=False)

@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from clusterqa.answer import ask
-from clusterqa.claims import cite
+from clusterqa.answering.answer import ask
+from clusterqa.answering.claims import cite
 from clusterqa.config import Settings
 from clusterqa.errors import ClusterQAError
 from clusterqa.ingest import ingest, remove
@@ -151,7 +151,7 @@ def cmd_bench_set(args: argparse.Namespace, settings: Settings) -> int:
     from clusterqa.evaluation.bench import index_corpus, run_retrieval_set
     from clusterqa.evaluation.datasets import load_beir, load_squad
 
-    data = load_beir(args.path) if args.dataset == "beir" else load_squad(args.path)
+    data = load_beir(args.path) if args.dataset == "beir" else load_squad(args.path, args.split)
     if args.max_queries:
         data.queries = dict(list(data.queries.items())[: args.max_queries])
     snapshot = index_corpus(data, settings, progress=not args.quiet)
@@ -226,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("path", type=Path)
         p.add_argument("--max-queries", type=int, default=None, help="only the first N")
         p.set_defaults(func=cmd_bench_set)
+    squad.add_argument(
+        "--split",
+        choices=["eval", "train", "all"],
+        default="all",
+        help="articles by the reader's split (sorted titles; every third is eval)",
+    )
     for p in (gold, beir, squad):
         p.add_argument(
             "--retriever",

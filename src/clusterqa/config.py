@@ -54,9 +54,18 @@ class Settings(BaseSettings):
     # A query without Hangul (English) can only match Latin tokens lexically, so dense leads.
     fusion_weights_no_hangul: tuple[float, float] = (0.25, 1.0)
     top_k: int = 5
-    # Below this candidate score `ask` abstains. Chosen on gold dev (benchmarks/
-    # calibrate_abstention.py): the best abstention F1, and no correct answer withheld.
-    abstain_threshold: float = 0.35
+    # Answer choice: "trained" blends the trained reader's spans (answering/reading.py) with the
+    # rule-based candidates; "rules" keeps the rule-based extractor alone.
+    reader: Literal["trained", "rules"] = "trained"
+    # Sentences the reader reads per question (the best distinct sentences of the rule-based
+    # ranking) and the reader's share of a candidate's score; chosen on gold dev.
+    reader_sentences: int = 3
+    reader_weight: float = 0.5
+    reader_threads: int = 1
+    # Below this candidate score `ask` abstains (the reader's part of a score already carries
+    # its answerability). Chosen on gold dev (benchmarks/calibrate_abstention.py): the best
+    # abstention F1, and no correct answer withheld.
+    abstain_threshold: float = 0.18
 
     # HTTP service: write endpoints need this key (CLUSTERQA_API_KEY); unset means closed.
     api_key: str | None = None

@@ -5,20 +5,19 @@ from __future__ import annotations
 import statistics
 import time
 from collections import defaultdict
-from functools import partial
 
 from ranx import Qrels, Run, evaluate
 from tqdm import tqdm
 
-from clusterqa.answer import ask
+from clusterqa.answering.answer import ask
+from clusterqa.answering.normalize import answers_equal, squad_exact_match, squad_f1
+from clusterqa.answering.question import analyze
+from clusterqa.answering.ranking import ranked_candidates
 from clusterqa.config import Settings
 from clusterqa.evaluation.datasets import RetrievalSet
 from clusterqa.evaluation.gold import GoldItem, locate
-from clusterqa.extract import candidates
 from clusterqa.ingest import build_snapshot, document_from_text
 from clusterqa.models import Hit
-from clusterqa.normalize import answers_equal, squad_exact_match, squad_f1
-from clusterqa.question import analyze
 from clusterqa.search import Searcher
 from clusterqa.store import Snapshot
 
@@ -181,11 +180,9 @@ def index_corpus(data: RetrievalSet, settings: Settings, progress: bool = True) 
 
 
 def _given_passage(searcher: Searcher, question: str, doc_id: str) -> str:
-    """The extracted answer when the gold document is the only passage."""
+    """The answer `ask` would choose when the gold document is the only passage."""
     hits = [Hit(chunk=c, score=1.0) for c in searcher.snapshot.chunks if c.doc_id == doc_id]
-    texts = {doc_id: searcher.snapshot.documents[doc_id].text}
-    similarity = partial(searcher.sentence_similarity, question)
-    found = candidates(analyze(question), hits, texts, similarity)
+    found = ranked_candidates(searcher, analyze(question), hits).candidates
     return found[0].text if found else ""
 
 

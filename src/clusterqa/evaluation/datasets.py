@@ -6,6 +6,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from clusterqa.errors import InputError
 
@@ -44,18 +45,43 @@ def load_beir(directory: Path) -> RetrievalSet:
     return RetrievalSet(directory.name, corpus, queries, qrels)
 
 
-def load_squad(path: Path) -> RetrievalSet:
-    """Each paragraph is a document titled by its article; each question's own paragraph is
-    its one relevant document."""
+Split = Literal["eval", "train", "all"]
+
+
+def article_split(titles: list[str]) -> dict[str, str]:
+    """Each article title's split: with the titles sorted, every third (positions 0, 3, 6, …)
+    is "eval", never trained on; the rest is "train". Whole articles, so no paragraph or topic
+    of an evaluation question is seen in training."""
+    return {t: "eval" if i % 3 == 0 else "train" for i, t in enumerate(sorted(set(titles)))}
+
+
+def squad_articles(path: Path, split: Split = "all") -> list[dict]:
+    """The articles of a SQuAD 1.0 JSON file in file order, limited to one split."""
     try:
         articles = json.loads(path.read_text("utf-8"))["data"]
-    except (OSError, ValueError, KeyError) as exc:
+        titles = [a.get("title", "") for a in articles]
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
         raise InputError(f"{path}: not SQuAD 1.0 JSON ({exc})") from exc
-    data = RetrievalSet(path.stem, {}, {}, {})
+    if split == "all":
+        return articles
+    splits = article_split(titles)
+    return [a for a, t in zip(articles, titles, strict=True) if splits[t] == split]
+
+
+def load_squad(path: Path, split: Split = "all") -> RetrievalSet:
+    """Each paragraph is a document titled by its article; each question's own paragraph is
+    its one relevant document. Every paragraph is in the corpus, whatever the split: only the
+    questions are the split's, so retrieval searches the same haystack for every split."""
+    articles = squad_articles(path)
+    splits = article_split([a.get("title", "") for a in articles])
+    name = path.stem if split == "all" else f"{path.stem}-{split}"
+    data = RetrievalSet(name, {}, {}, {})
     for a, article in enumerate(articles):
         for p, paragraph in enumerate(article["paragraphs"]):
             pid = f"a{a}p{p}"
             data.corpus[pid] = (article.get("title", ""), paragraph["context"])
+            if split != "all" and splits[article.get("title", "")] != split:
+                continue
             for qa in paragraph["qas"]:
                 data.queries[qa["id"]] = qa["question"]
                 data.qrels[qa["id"]] = {pid: 1}

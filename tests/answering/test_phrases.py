@@ -1,6 +1,6 @@
 """Phrase spans on real corpus sentences: names, lists, definitions, reasons."""
 
-from clusterqa.phrases import definitions, lists, noun_runs, reasons
+from clusterqa.answering.phrases import definitions, lists, noun_runs, reasons
 
 
 def _texts(sentence: str, spans: list[tuple[int, int]]) -> list[str]:

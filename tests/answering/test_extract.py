@@ -4,9 +4,9 @@ from functools import partial
 
 import pytest
 
-from clusterqa.extract import candidates, unknown_names
+from clusterqa.answering.extract import candidates, unknown_names
+from clusterqa.answering.question import analyze
 from clusterqa.models import Chunk, Hit
-from clusterqa.question import analyze
 from clusterqa.search import Searcher
 
 

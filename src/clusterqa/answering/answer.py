@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from pydantic import BaseModel, Field
 
-from clusterqa.extract import Candidate, candidates, unknown_names
-from clusterqa.models import Citation, Hit
-from clusterqa.question import QuestionInfo, analyze
+from clusterqa.answering.compare import compare, parse_comparison
+from clusterqa.answering.extract import Candidate
+from clusterqa.answering.question import analyze
+from clusterqa.answering.ranking import ranked_candidates
+from clusterqa.models import Citation
 from clusterqa.search import Searcher
 
 
@@ -57,20 +57,6 @@ def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
     )
 
 
-def best_candidate(
-    searcher: Searcher, info: QuestionInfo, hits: list[Hit]
-) -> tuple[Candidate | None, list[str]]:
-    """The top-scoring candidate in `hits`, and the question's names no document mentions
-    (then there is no candidate)."""
-    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
-    unknown = unknown_names(info.text, texts)
-    if unknown:
-        return None, unknown
-    similarity = partial(searcher.sentence_similarity, info.text)
-    found = candidates(info, hits, texts, similarity)
-    return (found[0] if found else None), []
-
-
 def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
     hits = searcher.search(question, k)
@@ -86,14 +72,37 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
         for h in hits
     ]
     citations = [searcher.citation(h) for h in hits]
+    comparison = parse_comparison(question)
+    compared = compare(searcher, question, comparison) if comparison else None
+    if compared:
+        won, lost = compared.candidates
+        answer = Answer(
+            text=compared.winner,
+            type=won.type if compared.figure else "entity",
+            value=won.value if compared.figure else compared.winner,
+            unit=won.unit if compared.figure else None,
+            approximate=won.approximate if compared.figure else False,
+            confidence=round(min(1.0, won.score, lost.score), 3),
+        )
+        return AskResponse(
+            question=question,
+            answer=answer,
+            abstained=False,
+            citations=[
+                _answer_citation(searcher, won),
+                _answer_citation(searcher, lost),
+                *citations,
+            ],
+            passages=passages,
+        )
     info = analyze(question)
-    best, unknown = best_candidate(searcher, info, hits)
-    threshold = searcher.settings.abstain_threshold
-    if best is None or best.score < threshold:
+    ranked = ranked_candidates(searcher, info, hits)
+    best = ranked.candidates[0] if ranked.candidates else None
+    if best is None or best.score < searcher.settings.abstain_threshold:
         if not hits:
             reason = "no passage in the indexed documents matches the question"
-        elif unknown:
-            reason = f"the indexed documents never mention {', '.join(unknown)}"
+        elif ranked.unknown:
+            reason = f"the indexed documents never mention {', '.join(ranked.unknown)}"
         else:
             reason = f"no {info.answer_type} answer is supported well enough by the documents"
         return AskResponse(

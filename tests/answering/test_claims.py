@@ -2,7 +2,7 @@
 
 import pytest
 
-from clusterqa.claims import cite
+from clusterqa.answering.claims import cite
 from clusterqa.search import Searcher
 
 CLAIM = "2023년 기준 전 세계 바이오기술 시장은 {} 달러로 평가된다"

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from clusterqa.answering.normalize import Quantity, find_quantities
 from clusterqa.korean import morphemes, sentences_in
 from clusterqa.models import Citation
-from clusterqa.normalize import Quantity, find_quantities
 from clusterqa.search import Searcher
 
 Label = Literal["supports", "related", "contradicts"]

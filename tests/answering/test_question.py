@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clusterqa.question import analyze
+from clusterqa.answering.question import analyze
 
 # (question, answer_type, counter): phrased the way staff ask about the cluster reports.
 KOREAN = [

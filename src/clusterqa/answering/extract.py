@@ -18,14 +18,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from clusterqa.answering.normalize import entity_key, find_quantities, format_value, is_range
+from clusterqa.answering.phrases import definitions, lists, noun_runs, reasons
+from clusterqa.answering.question import QuestionInfo
 from clusterqa.korean import has_hangul, sentences_in, tokens
 from clusterqa.models import Hit
-from clusterqa.normalize import entity_key, find_quantities, format_value, is_range
-from clusterqa.phrases import definitions, lists, noun_runs, reasons
-from clusterqa.question import QuestionInfo
 
 # Which quantity kinds answer which question types.
-_KINDS = {
+QUANTITY_KINDS = {
     "year": {"year"},
     "date": {"date", "year"},
     "amount": {"amount"},
@@ -33,7 +33,7 @@ _KINDS = {
     "count": {"count"},
     "number": {"number", "count", "area", "duration", "multiple", "amount", "percent"},
 }
-_SENTENCE_TYPES = {"definition", "reason", "list"}
+SENTENCE_TYPES = {"definition", "reason", "list"}
 _ORG_SUFFIX = re.compile(
     r"(대학교|대학|병원|연구원|연구소|재단|센터|협회|진흥원|공단|공사|위원회|부|처|청|원|사|"
     r"University|Institute|Hospital|Center|Centre|Foundation|Agency|Council|Inc\.?|Corp\.?)$"
@@ -89,8 +89,8 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _type_fit(qtype: str, text: str, sentence: str) -> float:
-    if qtype in _SENTENCE_TYPES:  # the whole sentence is the fallback, a part of it the answer
+def type_fit(qtype: str, text: str, sentence: str) -> float:
+    if qtype in SENTENCE_TYPES:  # the whole sentence is the fallback, a part of it the answer
         return 0.5 if text == sentence.strip() else 1.0
     if qtype == "organization":
         return 1.0 if _ORG_SUFFIX.search(text) or _ACRONYM.fullmatch(text) else 0.3
@@ -111,7 +111,7 @@ def _distance(sentence: str, start: int, end: int, k_start: int, k_end: int) -> 
     return len(gap) + _REACH * sum(gap.count(c) for c in ",;·")
 
 
-def _unit_fit(wanted: str | None, unit: str | None) -> float:
+def unit_fit(wanted: str | None, unit: str | None) -> float:
     # A bare figure is often a footnote mark ([3]) or a heading number (2. 싱가포르).
     if unit is None:
         return 0.4 if wanted else 0.6
@@ -175,7 +175,7 @@ def candidates(
     keywords = {k.lower() for k in info.keywords}
     question_key = entity_key(info.text)
     # A bracket after a question word glosses it: no name, but what a definition asks for.
-    names_asked = info.answer_type not in _SENTENCE_TYPES
+    names_asked = info.answer_type not in SENTENCE_TYPES
     found: list[Candidate] = []
     sentences = [
         (rank, hit.chunk.doc_id, start, end)
@@ -200,9 +200,9 @@ def candidates(
             if figure is None:
                 if names_asked and _glosses_question(sentence, c_start, question_key):
                     continue
-                fit = _type_fit(info.answer_type, value_text, sentence)
+                fit = type_fit(info.answer_type, value_text, sentence)
             elif info.answer_type in ("number", "count"):
-                fit = _unit_fit(info.counter, figure.unit)
+                fit = unit_fit(info.counter, figure.unit)
             else:
                 fit = 1.0
             near = _proximity(sentence, c_start, c_end, positions, len(keywords))
@@ -243,10 +243,10 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
     return wanted in _SITE_COUNTERS and unit in _SITE_COUNTERS
 
 
-def _quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value]]:
+def quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value]]:
     """Figures of the kinds the question asks for; a range (8~12개월, 2000–2005년) is one
     candidate unless the question asks for a single year."""
-    kinds = _KINDS[info.answer_type]
+    kinds = QUANTITY_KINDS[info.answer_type]
     found = [
         q
         for q in find_quantities(sentence)
@@ -273,9 +273,9 @@ def _spans(
     """(start, end, value) of each candidate of the expected type in one sentence; the value
     is None for names and sentences. `positions` are the question keywords in the sentence."""
     qtype = info.answer_type
-    if qtype in _KINDS:
-        return _quantity_spans(info, sentence)
-    if qtype in _SENTENCE_TYPES:
+    if qtype in QUANTITY_KINDS:
+        return quantity_spans(info, sentence)
+    if qtype in SENTENCE_TYPES:
         stripped = sentence.strip()
         if not stripped:
             return []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterqa.normalize import (
+from clusterqa.answering.normalize import (
     Quantity,
     answers_equal,
     entity_key,
@@ -18,7 +18,7 @@ from clusterqa.normalize import (
     squad_normalize,
 )
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 # (text, kind, value, unit, approximate, bound, matched text): `text` holds exactly one quantity.
 SINGLE = [

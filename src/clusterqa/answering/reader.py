@@ -1,0 +1,154 @@
+"""The trained reader: a question read against passage windows, answer spans with scores.
+
+The model (e5-small with LoRA adapters, a start/end span head and an answerability head) was
+trained by `clusterqa.training.reader` and ships inside the package as a few MB of adapter
+weights (`reader_model/`, model card there). At first use it is merged into the base model and
+exported once into the model cache as an ONNX graph, with an int8-quantised copy
+(`clusterqa.training.export`, the only step that needs torch); serving runs the quantised graph
+with ONNX Runtime.
+
+`encode_windows` and `best_spans` are shared with training, so the windows the model learned on
+are the windows it reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clusterqa.errors import ClusterQAError
+
+MODEL_DIR = Path(__file__).parent / "reader_model"
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    max_length: int = 256  # tokens per window: question, passage and special tokens
+    stride: int = 96  # tokens shared by neighbouring windows of one passage
+    max_question_chars: int = 200
+    max_answer_tokens: int = 30
+    top_n: int = 20  # start and end candidates per window
+
+
+@dataclass(frozen=True)
+class Window:
+    input_ids: list[int]
+    offsets: list[tuple[int, int] | None]  # passage characters of each token (None: not passage)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets into the passage
+    end: int
+    score: float  # start + end logit
+    answerable: float  # the window's answerability logit
+
+
+def encode_windows(tokenizer: Any, question: str, passage: str, cfg: WindowConfig) -> list[Window]:
+    """Overlapping windows of `passage`, each read together with the question."""
+    encoded = tokenizer(
+        question[: cfg.max_question_chars],
+        passage,
+        truncation="only_second",
+        max_length=cfg.max_length,
+        stride=cfg.stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+    )
+    windows = []
+    for i, ids in enumerate(encoded["input_ids"]):
+        sequence = encoded.sequence_ids(i)
+        offsets = [
+            tuple(o) if s == 1 and o[1] > o[0] else None
+            for o, s in zip(encoded["offset_mapping"][i], sequence, strict=True)
+        ]
+        windows.append(Window(list(ids), offsets))
+    return windows
+
+
+def pad(windows: list[Window], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """input_ids and attention_mask for a batch of windows, padded to the longest."""
+    width = max(len(w.input_ids) for w in windows)
+    ids = np.full((len(windows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(windows), width), dtype=np.int64)
+    for row, w in enumerate(windows):
+        ids[row, : len(w.input_ids)] = w.input_ids
+        mask[row, : len(w.input_ids)] = 1
+    return ids, mask
+
+
+def best_spans(
+    window: Window, start_logits: np.ndarray, end_logits: np.ndarray, answerable: float,
+    cfg: WindowConfig, limit: int = 5,
+) -> list[Span]:  # fmt: skip
+    """The window's best passage spans by start + end logit, at most `limit`."""
+    valid = np.array([o is not None for o in window.offsets])
+    n = len(window.offsets)
+    starts = np.where(valid, start_logits[:n], -np.inf)
+    ends = np.where(valid, end_logits[:n], -np.inf)
+    top_starts = np.argsort(-starts)[: cfg.top_n]
+    top_ends = np.argsort(-ends)[: cfg.top_n]
+    found: list[Span] = []
+    for s in top_starts:
+        if not valid[s]:
+            continue
+        for e in top_ends:
+            if not valid[e] or e < s or e - s >= cfg.max_answer_tokens:
+                continue
+            first, last = window.offsets[s], window.offsets[e]
+            found.append(Span(first[0], last[1], float(starts[s] + ends[e]), answerable))
+    found.sort(key=lambda sp: -sp.score)
+    return found[:limit]
+
+
+class Reader:
+    """The exported reader graph under ONNX Runtime."""
+
+    def __init__(self, directory: Path, graph: str = "reader.int8.onnx", threads: int = 1) -> None:
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            self._session = ort.InferenceSession(
+                str(directory / graph), options, providers=["CPUExecutionProvider"]
+            )
+            self.tokenizer = AutoTokenizer.from_pretrained(str(directory))
+            meta = json.loads((directory / "reader.json").read_text("utf-8"))
+        except Exception as exc:
+            raise ClusterQAError(f"cannot load the reader model {directory}: {exc}") from exc
+        self.cfg = WindowConfig(**meta["windows"])
+
+    def logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ids, mask = pad(windows, self.tokenizer.pad_token_id)
+        start, end, answerable = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+        return start, end, answerable
+
+    def read(self, question: str, passages: list[str], batch: int = 8) -> list[list[Span]]:
+        """The best spans of each passage, best first (offsets into that passage)."""
+        windows = [(p, w) for p, text in enumerate(passages)
+                   for w in encode_windows(self.tokenizer, question, text, self.cfg)]  # fmt: skip
+        spans: list[list[Span]] = [[] for _ in passages]
+        for i in range(0, len(windows), batch):
+            part = windows[i : i + batch]
+            start, end, answerable = self.logits([w for _, w in part])
+            for row, (p, w) in enumerate(part):
+                spans[p] += best_spans(w, start[row], end[row], float(answerable[row]), self.cfg)
+        for found in spans:
+            found.sort(key=lambda sp: -sp.score)
+        return spans
+
+
+@lru_cache(maxsize=2)
+def load_reader(cache_dir: Path, threads: int = 1) -> Reader:
+    """The reader, exported into `cache_dir` on first use; one per process."""
+    from clusterqa.training.export import ensure_reader_graph
+
+    return Reader(ensure_reader_graph(MODEL_DIR, cache_dir), threads=threads)

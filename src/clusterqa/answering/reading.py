@@ -1,0 +1,144 @@
+"""Reader candidates: the trained reader's spans in the top passages, typed and normalised.
+
+The reader reads the question against each of the top passages (whole chunks) and proposes
+spans with a start+end score. A span becomes a `Candidate` of the question's type: a figure the
+question asks for that the span covers (its boundaries snapped to the figure, its value
+normalised), a name, or a phrase. Candidates are ranked by the span's probability among all
+spans read for the question, times its window's answerability, times how well the span fits
+the asked type, so "7년간" loses to
+"2016년" for a year question even when the model prefers it. How sure the reader is that the
+passages answer at all (its answerability head) is what `ask` abstains on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from clusterqa.answering.extract import (
+    QUANTITY_KINDS,
+    Candidate,
+    quantity_spans,
+    type_fit,
+    unit_fit,
+)
+from clusterqa.answering.normalize import entity_key
+from clusterqa.answering.question import QuestionInfo
+from clusterqa.answering.reader import Reader
+from clusterqa.korean import sentences_in
+
+_TYPE_FLOOR = 0.1  # share of its probability a span of the wrong type keeps
+
+
+@dataclass(frozen=True)
+class Reading:
+    candidates: list[Candidate]  # best first
+    answerable: float  # the reader's highest answerability probability over the passages
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
+    """(start, end, value, unit, approximate, fit) of the span [start, end) of `sentence` read
+    as the question's type: a figure of the asked kind that overlaps the span replaces it."""
+    text = sentence[start:end]
+    if info.answer_type in QUANTITY_KINDS:
+        for q_start, q_end, figure in quantity_spans(info, sentence):
+            if q_start < end and q_end > start:
+                fit = 1.0
+                if info.answer_type in ("number", "count"):
+                    fit = unit_fit(info.counter, figure.unit)
+                return q_start, q_end, figure.value, figure.unit, figure.approximate, fit
+        return start, end, entity_key(text) or text, None, False, 0.0
+    return (
+        start,
+        end,
+        entity_key(text) or text,
+        None,
+        False,
+        type_fit(info.answer_type, text, sentence),
+    )
+
+
+def read(
+    reader: Reader, info: QuestionInfo, ranges: list[tuple[str, int, int]], texts: dict[str, str]
+) -> Reading:
+    """Typed candidates from the reader's spans in the passages `ranges` ((doc id, start, end)
+    in the canonical texts `texts`), best first."""
+    spans = reader.read(info.text, [texts[d][s:e] for d, s, e in ranges])
+    found = [(r, sp) for r, group in zip(ranges, spans, strict=True) for sp in group]
+    if not found:
+        return Reading([], 0.0)
+    top = max(sp.score for _, sp in found)
+    total = sum(math.exp(sp.score - top) for _, sp in found)
+    best: dict[tuple[str, int, int], Candidate] = {}
+    for (doc_id, r_start, r_end), sp in found:
+        text = texts[doc_id]
+        start, end = r_start + sp.start, r_start + sp.end
+        while start < end and text[start].isspace():  # token offsets keep the leading space
+            start += 1
+        s_start, s_end = next(
+            ((s, e) for s, e in sentences_in(text, r_start, r_end) if s <= start < e),
+            (start, end),
+        )
+        end = min(end, s_end)  # a span never runs over its sentence into the next
+        if end <= start:
+            continue
+        sentence = text[s_start:s_end]
+        c_start, c_end, value, unit, approximate, fit = _typed(
+            info, sentence, start - s_start, end - s_start
+        )
+        # The span's share among all spans read is relative (it sums to 1 even for nonsense
+        # input); its window's answerability makes it an absolute confidence.
+        share = math.exp(sp.score - top) / total
+        score = share * _sigmoid(sp.answerable) * (_TYPE_FLOOR + (1 - _TYPE_FLOOR) * fit)
+        key = (doc_id, s_start + c_start, s_start + c_end)
+        if key in best:
+            # Overlapping windows and passages read the same span more than once.
+            best[key].score += score
+            continue
+        best[key] = Candidate(
+            text=sentence[c_start:c_end],
+            type=info.answer_type,
+            value=value,
+            unit=unit,
+            approximate=approximate,
+            doc_id=doc_id,
+            start=s_start + c_start,
+            end=s_start + c_end,
+            sentence_start=s_start,
+            sentence_end=s_end,
+            score=score,
+        )
+    ranked = sorted(best.values(), key=lambda c: -c.score)
+    return Reading(ranked, max(_sigmoid(sp.answerable) for _, sp in found))
+
+
+def sentence_windows(ranked: list[Candidate], n: int) -> list[tuple[str, int, int]]:
+    """The sentences of the `n` best distinct sentences among rule-ranked candidates: reading a
+    few sentences instead of whole chunks is what keeps the reader within `ask`'s latency, and
+    on gold dev it chose as well (benchmarks/experiments/README.md)."""
+    out: list[tuple[str, int, int]] = []
+    for c in ranked:
+        key = (c.doc_id, c.sentence_start, c.sentence_end)
+        if key not in out:
+            out.append(key)
+            if len(out) == n:
+                break
+    return out
+
+
+def blend(ranked: list[Candidate], read: list[Candidate], weight: float) -> list[Candidate]:
+    """Rule-based and reader candidates in one ranking: a span's score is (1 - weight) times
+    its rule score plus weight times its reader score (0 where one side did not propose it)."""
+    merged: dict[tuple[str, int, int], Candidate] = {}
+    for share, group in ((1 - weight, ranked), (weight, read)):
+        for c in group:
+            key = (c.doc_id, c.start, c.end)
+            if key in merged:
+                merged[key].score += share * c.score
+            else:
+                merged[key] = replace(c, score=share * c.score)
+    return sorted(merged.values(), key=lambda c: -c.score)

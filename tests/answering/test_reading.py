@@ -1,0 +1,79 @@
+"""The trained reader on real corpus sentences: typed spans, verifiable offsets, blending."""
+
+import pytest
+
+from clusterqa.answering.extract import Candidate
+from clusterqa.answering.question import analyze
+from clusterqa.answering.reader import load_reader
+from clusterqa.answering.reading import blend, read, sentence_windows
+from clusterqa.korean import sentences_in
+from clusterqa.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus_index):
+    return Searcher.open(corpus_index)
+
+
+@pytest.fixture(scope="module")
+def reader(corpus_index):
+    return load_reader(corpus_index.model_cache_dir)
+
+
+def _sentence_with(searcher, needle: str) -> tuple[str, int, int]:
+    for doc_id, doc in searcher.snapshot.documents.items():
+        at = doc.text.find(needle)
+        if at >= 0:
+            start, end = next((s, e) for s, e in sentences_in(doc.text) if s <= at < e)
+            return doc_id, start, end
+    raise AssertionError(f"no sentence holds {needle!r}")
+
+
+@pytest.mark.parametrize(
+    ("question", "needle", "text", "unit"),
+    [
+        ("2023년 전 세계 바이오기술 시장의 규모는 얼마인가?", "1.55조 달러", "1.55조 달러", "USD"),
+        (
+            "What was the global biotechnology market worth in 2023?",
+            "1.55조 달러",
+            "1.55조 달러",
+            "USD",
+        ),
+        ("보스턴 클러스터는 몇 년부터 클러스터 순위 1위인가?", "2016년부터 7년간", "2016년", None),
+        ("바이오 클러스터 순위를 매년 발표하는 전문지는?", "2016년부터 7년간", "GEN", None),
+    ],
+)
+def test_reader_spans_on_corpus_sentences(searcher, reader, question, needle, text, unit):
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    doc_id, start, end = _sentence_with(searcher, needle)
+    best = read(reader, analyze(question), [(doc_id, start, end)], texts).candidates[0]
+    assert (best.text, best.unit) == (text, unit)
+    # Offsets point into the document, inside the cited sentence.
+    assert texts[doc_id][best.start : best.end] == best.text
+    assert (best.sentence_start, best.sentence_end) == (start, end)
+    assert 0 < best.score <= 1
+
+
+def test_wrong_type_loses_to_the_asked_type(searcher, reader):
+    """ "7년간" is a duration; a question for a year gets the year."""
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    window = _sentence_with(searcher, "2016년부터 7년간")
+    found = read(reader, analyze("보스턴 클러스터가 1위를 한 기간의 시작 연도는?"), [window], texts)
+    assert found.candidates[0].text == "2016년"
+
+
+def _candidate(start: int, score: float, sentence: int = 0) -> Candidate:
+    return Candidate("x", "unknown", "x", None, False, "d", start, start + 1, sentence, 9, score)
+
+
+def test_blend_adds_both_sides_of_one_span():
+    rules = [_candidate(0, 0.8), _candidate(5, 0.6)]
+    spans = [_candidate(5, 0.9), _candidate(7, 0.1)]
+    merged = blend(rules, spans, 0.5)
+    assert [(c.start, round(c.score, 2)) for c in merged] == [(5, 0.75), (0, 0.4), (7, 0.05)]
+    assert rules[0].score == 0.8  # inputs are not changed
+
+
+def test_sentence_windows_are_the_best_distinct_sentences():
+    ranked = [_candidate(0, 0.9, 0), _candidate(2, 0.8, 0), _candidate(20, 0.7, 20)]
+    assert sentence_windows(ranked, 2) == [("d", 0, 9), ("d", 20, 9)]
