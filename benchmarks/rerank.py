@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from clusterqa.answering.reader import load_reader
+from clusterqa.answering.reading import rerank_order, span_scores
 from clusterqa.config import Settings
 from clusterqa.evaluation.bench import relevant_chunks
 from clusterqa.evaluation.gold import load_gold
@@ -20,11 +21,6 @@ from clusterqa.search import Searcher
 
 DEPTH = 10
 WEIGHTS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-
-
-def _scaled(values: list[float]) -> list[float]:
-    low, high = min(values), max(values)
-    return [(v - low) / (high - low) if high > low else 1.0 for v in values]
 
 
 def main() -> None:
@@ -39,9 +35,8 @@ def main() -> None:
             continue
         hits = searcher.search(item.question, DEPTH)
         started = time.perf_counter()
-        spans = reader.read(item.question, [h.chunk.text for h in hits])
+        best = span_scores(reader, item.question, hits)
         seconds.append(time.perf_counter() - started)
-        best = [max((s.score for s in found), default=-1e4) for found in spans]
         rows.append(([h.chunk.chunk_id in relevant for h in hits], [h.score for h in hits], best))
     median = sorted(seconds)[len(seconds) // 2]
     print(f"{len(rows)} questions; reading {DEPTH} passages: median {median:.2f} s")
@@ -49,11 +44,7 @@ def main() -> None:
     for w in WEIGHTS:
         r1 = mrr = 0.0
         for hit, retrieval, reader_scores in rows:
-            blended = [
-                (1 - w) * a + w * b
-                for a, b in zip(_scaled(retrieval), _scaled(reader_scores), strict=True)
-            ]
-            order = sorted(range(len(hit)), key=lambda i: -blended[i])
+            order = rerank_order(retrieval, reader_scores, w)
             first = next((r for r, i in enumerate(order, 1) if hit[i]), None)
             r1 += first == 1
             mrr += 1 / first if first else 0.0

@@ -5,7 +5,14 @@ import pytest
 from clusterqa.answering.extract import Candidate
 from clusterqa.answering.question import analyze
 from clusterqa.answering.reader import load_reader
-from clusterqa.answering.reading import blend, read, sentence_windows
+from clusterqa.answering.reading import (
+    blend,
+    by_sentence_support,
+    read,
+    rerank,
+    sentence_windows,
+    span_scores,
+)
 from clusterqa.korean import sentences_in
 from clusterqa.search import Searcher
 
@@ -77,3 +84,20 @@ def test_blend_adds_both_sides_of_one_span():
 def test_sentence_windows_are_the_best_distinct_sentences():
     ranked = [_candidate(0, 0.9, 0), _candidate(2, 0.8, 0), _candidate(20, 0.7, 20)]
     assert sentence_windows(ranked, 2) == [("d", 0, 9), ("d", 20, 9)]
+
+
+def test_rerank_orders_passages_by_the_blend(searcher, reader):
+    question = "GEN이 발표하는 바이오 클러스터 순위에서 보스턴은 몇 년부터 1위인가?"
+    hits = searcher.search(question, 5)
+    assert rerank(reader, question, hits, 0.0) == sorted(hits, key=lambda h: -h.score)
+    by_reader = rerank(reader, question, hits, 1.0)
+    scores = span_scores(reader, question, by_reader)
+    assert scores == sorted(scores, reverse=True)
+    assert {h.chunk.chunk_id for h in by_reader} == {h.chunk.chunk_id for h in hits}
+
+
+def test_reader_scores_follow_their_sentence_support():
+    ranked = [_candidate(0, 0.8, 0), _candidate(2, 0.6, 0), _candidate(20, 0.4, 20)]
+    spans = [_candidate(3, 0.5, 0), _candidate(21, 0.9, 20), _candidate(40, 0.9, 40)]
+    scaled = by_sentence_support(spans, ranked)
+    assert [round(c.score, 3) for c in scaled] == [0.5, 0.225, 0.0]

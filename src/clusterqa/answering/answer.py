@@ -8,6 +8,8 @@ from clusterqa.answering.compare import compare, parse_comparison
 from clusterqa.answering.extract import Candidate
 from clusterqa.answering.question import analyze
 from clusterqa.answering.ranking import ranked_candidates
+from clusterqa.answering.reader import load_reader
+from clusterqa.answering.reading import rerank
 from clusterqa.models import Citation
 from clusterqa.search import Searcher
 
@@ -60,6 +62,10 @@ def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
 def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
     hits = searcher.search(question, k)
+    settings = searcher.settings
+    if settings.reader_rerank and settings.reader == "trained":
+        reader = load_reader(settings.model_cache_dir, settings.reader_threads)
+        hits = rerank(reader, question, hits, settings.rerank_weight)
     passages = [
         Passage(
             **h.chunk.model_dump(
@@ -82,7 +88,7 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
             value=won.value if compared.figure else compared.winner,
             unit=won.unit if compared.figure else None,
             approximate=won.approximate if compared.figure else False,
-            confidence=round(min(1.0, won.score, lost.score), 3),
+            confidence=round(min(1.0, compared.support), 3),
         )
         return AskResponse(
             question=question,
@@ -98,7 +104,7 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     info = analyze(question)
     ranked = ranked_candidates(searcher, info, hits)
     best = ranked.candidates[0] if ranked.candidates else None
-    if best is None or best.score < searcher.settings.abstain_threshold:
+    if best is None or ranked.support < settings.abstain_threshold:
         if not hits:
             reason = "no passage in the indexed documents matches the question"
         elif ranked.unknown:
@@ -118,7 +124,7 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
         value=best.value,
         unit=best.unit,
         approximate=best.approximate,
-        confidence=round(min(1.0, best.score), 3),
+        confidence=round(min(1.0, ranked.support), 3),
     )
     return AskResponse(
         question=question,

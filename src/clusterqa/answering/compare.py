@@ -50,6 +50,7 @@ class Compared:
     winner: str  # the winning side's name, or its figure when the question asks for one
     candidates: tuple[Candidate, Candidate]  # each side's figure, the winner first
     figure: bool  # whether `winner` is the figure
+    support: float  # the weaker side's support (see `answering.ranking.Ranked`)
 
 
 def _direction(adjective: str) -> bool | None:
@@ -89,7 +90,9 @@ def side_name(side: str) -> str:
     return side.strip()
 
 
-def _figures(searcher: Searcher, question: str, side: str, other: str) -> list[Candidate]:
+def _figures(
+    searcher: Searcher, question: str, side: str, other: str
+) -> tuple[list[Candidate], float]:
     """Figures with a unit for one side, best first: the question without the other side,
     ranked as usual, kept to figures whose sentence (or the text just before it) names the side."""
     text = " ".join(question.replace(other, " ").split())
@@ -97,24 +100,28 @@ def _figures(searcher: Searcher, question: str, side: str, other: str) -> list[C
     if info.answer_type not in QUANTITY_KINDS:
         info = QuestionInfo(**{**info.model_dump(), "answer_type": "number"})
     name = entity_key(side_name(side).split()[-1])
-    found = ranked_candidates(searcher, info, searcher.search(text)).candidates
+    ranked = ranked_candidates(searcher, info, searcher.search(text))
     out = []
-    for c in found:
+    for c in ranked.candidates:
         document = searcher.snapshot.documents[c.doc_id].text
         context = "".join(document[max(0, c.sentence_start - _CONTEXT) : c.sentence_end].split())
         context = context.lower()  # entity_key lowercases Latin names
         if isinstance(c.value, float | int) and c.unit and name and name in context:
             out.append(c)
-    return out[:_PER_SIDE]
+    return out[:_PER_SIDE], ranked.support
 
 
 def compare(searcher: Searcher, question: str, comparison: Comparison) -> Compared | None:
     """The winner of a comparison, from the best-scoring pair of figures in one unit."""
     a, b = comparison.sides
+    (first_side, first_support), (second_side, second_support) = (
+        _figures(searcher, question, a, b),
+        _figures(searcher, question, b, a),
+    )
     pairs = [
         (x, y)
-        for x in _figures(searcher, question, a, b)
-        for y in _figures(searcher, question, b, a)
+        for x in first_side
+        for y in second_side
         if x.unit == y.unit and x.value != y.value and x.sentence_start != y.sentence_start
     ]
     if not pairs:
@@ -124,4 +131,5 @@ def compare(searcher: Searcher, question: str, comparison: Comparison) -> Compar
     a_wins = (first.value > second.value) == comparison.more
     (side, won), lost = ((a, first), second) if a_wins else ((b, second), first)
     figure = analyze(question).answer_type in QUANTITY_KINDS
-    return Compared(won.text if figure else side_name(side), (won, lost), figure)
+    support = min(first_support, second_support)
+    return Compared(won.text if figure else side_name(side), (won, lost), figure, support)

@@ -1,13 +1,12 @@
 """Reader candidates: the trained reader's spans in the top passages, typed and normalised.
 
-The reader reads the question against each of the top passages (whole chunks) and proposes
-spans with a start+end score. A span becomes a `Candidate` of the question's type: a figure the
-question asks for that the span covers (its boundaries snapped to the figure, its value
-normalised), a name, or a phrase. Candidates are ranked by the span's probability among all
-spans read for the question, times its window's answerability, times how well the span fits
-the asked type, so "7년간" loses to
-"2016년" for a year question even when the model prefers it. How sure the reader is that the
-passages answer at all (its answerability head) is what `ask` abstains on.
+The reader reads the question against the passages it is given (in `ask`, the best sentences
+of the rule-based ranking) and proposes spans with a start+end score. A span becomes a
+`Candidate` of the question's type: a figure the question asks for that the span covers (its
+boundaries snapped to the figure, its value normalised), a name, or a phrase. Candidates are
+ranked by the span's probability among all spans read for the question, times its window's
+answerability, times how well the span fits the asked type, so "7년간" loses to "2016년" for a
+year question even when the model prefers it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from clusterqa.answering.normalize import entity_key
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import Reader
 from clusterqa.korean import sentences_in
+from clusterqa.models import Hit
 
 _TYPE_FLOOR = 0.1  # share of its probability a span of the wrong type keeps
 
@@ -130,6 +130,24 @@ def sentence_windows(ranked: list[Candidate], n: int) -> list[tuple[str, int, in
     return out
 
 
+def by_sentence_support(read: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:
+    """Reader candidates with each score scaled by the square of its sentence's best rule-based
+    score relative to the best overall: the reader judges a span, not whether its sentence is
+    about what the question asks (it would take a figure from another cluster's sentence).
+    Squared: gold dev unchanged, KorQuAD end to end 0.405 -> 0.425 EM on 200 questions (0.415
+    unsquared)."""
+    if not ranked or ranked[0].score <= 0:
+        return read
+    sentence: dict[tuple[str, int], float] = {}
+    for c in ranked:
+        sentence.setdefault((c.doc_id, c.sentence_start), c.score)
+    top = ranked[0].score
+    return [
+        replace(c, score=c.score * (sentence.get((c.doc_id, c.sentence_start), 0.0) / top) ** 2)
+        for c in read
+    ]
+
+
 def blend(ranked: list[Candidate], read: list[Candidate], weight: float) -> list[Candidate]:
     """Rule-based and reader candidates in one ranking: a span's score is (1 - weight) times
     its rule score plus weight times its reader score (0 where one side did not propose it)."""
@@ -142,3 +160,33 @@ def blend(ranked: list[Candidate], read: list[Candidate], weight: float) -> list
             else:
                 merged[key] = replace(c, score=share * c.score)
     return sorted(merged.values(), key=lambda c: -c.score)
+
+
+def span_scores(reader: Reader, question: str, hits: list[Hit]) -> list[float]:
+    """The reader's best span score in each passage, read whole (a passage with none: -1e4)."""
+    spans = reader.read(question, [h.chunk.text for h in hits])
+    return [max((s.score for s in found), default=-1e4) for found in spans]
+
+
+def rerank_order(retrieval: list[float], reader: list[float], weight: float) -> list[int]:
+    """Positions by retrieval score blended with the reader's (both min-max scaled; `weight`
+    is the reader's share), best first."""
+    blended = [
+        (1 - weight) * r + weight * b
+        for r, b in zip(_scaled(retrieval), _scaled(reader), strict=True)
+    ]
+    return sorted(range(len(blended)), key=lambda i: -blended[i])
+
+
+def rerank(reader: Reader, question: str, hits: list[Hit], weight: float) -> list[Hit]:
+    """`hits` reordered by `rerank_order`. Reading every passage whole costs about 130 ms a
+    passage on 2 cores, hence off by default (`reader_rerank`)."""
+    if len(hits) < 2:
+        return hits
+    order = rerank_order([h.score for h in hits], span_scores(reader, question, hits), weight)
+    return [hits[i] for i in order]
+
+
+def _scaled(values: list[float]) -> list[float]:
+    low, high = min(values), max(values)
+    return [(v - low) / (high - low) if high > low else 1.0 for v in values]
