@@ -48,7 +48,7 @@ def _variants(reader, searcher: Searcher, question: str, hits: list[Hit], timing
             else [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:3]]
         )
         started = time.perf_counter()
-        spans = read(reader, info, windows, texts).candidates if windows else []
+        spans = read(reader, info, windows, texts) if windows else []
         timing[name].append((time.perf_counter() - started) * 1000)
         for w in WEIGHTS:
             found = blend(rule, spans, w)

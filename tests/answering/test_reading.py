@@ -53,7 +53,7 @@ def _sentence_with(searcher, needle: str) -> tuple[str, int, int]:
 def test_reader_spans_on_corpus_sentences(searcher, reader, question, needle, text, unit):
     texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
     doc_id, start, end = _sentence_with(searcher, needle)
-    best = read(reader, analyze(question), [(doc_id, start, end)], texts).candidates[0]
+    best = read(reader, analyze(question), [(doc_id, start, end)], texts)[0]
     assert (best.text, best.unit) == (text, unit)
     # Offsets point into the document, inside the cited sentence.
     assert texts[doc_id][best.start : best.end] == best.text
@@ -66,7 +66,7 @@ def test_wrong_type_loses_to_the_asked_type(searcher, reader):
     texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
     window = _sentence_with(searcher, "2016년부터 7년간")
     found = read(reader, analyze("보스턴 클러스터가 1위를 한 기간의 시작 연도는?"), [window], texts)
-    assert found.candidates[0].text == "2016년"
+    assert found[0].text == "2016년"
 
 
 def _candidate(start: int, score: float, sentence: int = 0) -> Candidate:

@@ -160,8 +160,13 @@ def _dense_match(
     cosines = similarity(spans)
     if cosines is None:
         return None
-    low, high = float(cosines.min()), float(cosines.max())
-    return [(float(c) - low) / (high - low) if high > low else 1.0 for c in cosines]
+    return min_max([float(c) for c in cosines])
+
+
+def min_max(values: list[float]) -> list[float]:
+    """`values` scaled to [0, 1] (all 1.0 when they are equal)."""
+    low, high = min(values), max(values)
+    return [(v - low) / (high - low) if high > low else 1.0 for v in values]
 
 
 def candidates(

@@ -40,6 +40,6 @@ def ranked_candidates(searcher: Searcher, info: QuestionInfo, hits: list[Hit]) -
     if settings.reader == "trained" and found and info.answer_type not in SENTENCE_TYPES:
         reader = load_reader(settings.model_cache_dir, settings.reader_threads)
         windows = sentence_windows(found, settings.reader_sentences)
-        spans = by_sentence_support(read(reader, info, windows, texts).candidates, found)
+        spans = by_sentence_support(read(reader, info, windows, texts), found)
         found = blend(found, spans, settings.reader_weight)
     return Ranked(found, [], support)

@@ -12,11 +12,12 @@ year question even when the model prefers it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from clusterqa.answering.extract import (
     QUANTITY_KINDS,
     Candidate,
+    min_max,
     quantity_spans,
     type_fit,
     unit_fit,
@@ -28,12 +29,6 @@ from clusterqa.korean import sentences_in
 from clusterqa.models import Hit
 
 _TYPE_FLOOR = 0.1  # share of its probability a span of the wrong type keeps
-
-
-@dataclass(frozen=True)
-class Reading:
-    candidates: list[Candidate]  # best first
-    answerable: float  # the reader's highest answerability probability over the passages
 
 
 def _sigmoid(x: float) -> float:
@@ -64,13 +59,13 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
 
 def read(
     reader: Reader, info: QuestionInfo, ranges: list[tuple[str, int, int]], texts: dict[str, str]
-) -> Reading:
+) -> list[Candidate]:
     """Typed candidates from the reader's spans in the passages `ranges` ((doc id, start, end)
     in the canonical texts `texts`), best first."""
     spans = reader.read(info.text, [texts[d][s:e] for d, s, e in ranges])
     found = [(r, sp) for r, group in zip(ranges, spans, strict=True) for sp in group]
     if not found:
-        return Reading([], 0.0)
+        return []
     top = max(sp.score for _, sp in found)
     total = sum(math.exp(sp.score - top) for _, sp in found)
     best: dict[tuple[str, int, int], Candidate] = {}
@@ -112,8 +107,7 @@ def read(
             sentence_end=s_end,
             score=score,
         )
-    ranked = sorted(best.values(), key=lambda c: -c.score)
-    return Reading(ranked, max(_sigmoid(sp.answerable) for _, sp in found))
+    return sorted(best.values(), key=lambda c: -c.score)
 
 
 def sentence_windows(ranked: list[Candidate], n: int) -> list[tuple[str, int, int]]:
@@ -173,7 +167,7 @@ def rerank_order(retrieval: list[float], reader: list[float], weight: float) -> 
     is the reader's share), best first."""
     blended = [
         (1 - weight) * r + weight * b
-        for r, b in zip(_scaled(retrieval), _scaled(reader), strict=True)
+        for r, b in zip(min_max(retrieval), min_max(reader), strict=True)
     ]
     return sorted(range(len(blended)), key=lambda i: -blended[i])
 
@@ -185,8 +179,3 @@ def rerank(reader: Reader, question: str, hits: list[Hit], weight: float) -> lis
         return hits
     order = rerank_order([h.score for h in hits], span_scores(reader, question, hits), weight)
     return [hits[i] for i in order]
-
-
-def _scaled(values: list[float]) -> list[float]:
-    low, high = min(values), max(values)
-    return [(v - low) / (high - low) if high > low else 1.0 for v in values]

