@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.types import Scope
 
+from api.limits import BodyLimit
 from api.schemas import (
     AskRequest,
     CiteRequest,
@@ -25,16 +31,66 @@ from clusterqa import __version__
 from clusterqa.answering.answer import AskResponse, ask
 from clusterqa.answering.claims import CiteResponse, cite
 from clusterqa.config import Settings
-from clusterqa.errors import ClusterQAError, IndexStateError, UnsupportedTypeError
+from clusterqa.errors import ClusterQAError, ConflictError, IndexStateError, UnsupportedTypeError
 from clusterqa.models import DOC_ID_RE
 from clusterqa.service import Service
-from clusterqa.store import current_path
 
 STATIC = Path(__file__).parent / "static"
 _MAX_SLICE = 20_000
 # 422 (invalid request) keeps FastAPI's own documented shape: a list of {loc, msg, type}, which
 # the web page turns into field-by-field messages.
-ERRORS = {400: {"model": Error}, 404: {"model": Error}}
+ERRORS = {400: {"model": Error}, 404: {"model": Error}, 413: {"model": Error}}
+# Room for the multipart boundaries and part headers around an uploaded file.
+_MULTIPART_OVERHEAD = 64 * 1024
+# What an error may quote of the input: enough to recognise it, never the whole of it.
+_EXCERPT = reprlib.Repr()
+_EXCERPT.maxstring = _EXCERPT.maxother = 40
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+# The page loads its script and style from /static only; nothing may frame it.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, printable rendering of untrusted input (lone surrogates escaped)."""
+    text = value if isinstance(value, str) else _EXCERPT.repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict]:
+    return [
+        {
+            "loc": [p if isinstance(p, int) else excerpt(p) for p in e["loc"]],
+            "msg": excerpt(e["msg"], 200),
+            "type": e["type"],
+            **({"input": excerpt(e["input"])} if "input" in e else {}),
+            # The limits the page words its messages with (max_length, ge, le).
+            "ctx": {k: v for k, v in e.get("ctx", {}).items() if type(v) is int},
+        }
+        for e in exc.errors()
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,6 +101,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Cited answers from Korean reports on bio/medical industry clusters.",
     )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    upload_limit = settings.max_file_bytes + _MULTIPART_OVERHEAD
+
+    def body_limit(scope: Scope) -> int:
+        upload = scope["method"] == "POST" and scope["path"] == "/documents"
+        return upload_limit if upload else settings.max_request_bytes
+
+    app.add_middleware(BodyLimit, limit_for=body_limit)
+
+    @app.middleware("http")  # added last, so outermost: every response gets the headers
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -61,12 +132,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def unsupported(_: Request, exc: UnsupportedTypeError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=415)
 
+    @app.exception_handler(ConflictError)
+    async def conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler copies the whole input into the body, and fails (500) on input
+        # JSON cannot carry back: lone surrogates, NaN, Infinity.
+        return JSONResponse({"detail": _validation_errors(exc)}, status_code=422)
+
     @app.exception_handler(ClusterQAError)
     async def bad_input(_: Request, exc: ClusterQAError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
     def writer(x_api_key: Annotated[str | None, Header()] = None) -> None:
-        """Write endpoints need the configured key; with none configured they are closed."""
+        """Write endpoints need the configured key; with none configured they are closed. The
+        upload endpoint reads its body itself, after this check, so no body is taken first."""
         if not settings.api_key:
             raise HTTPException(403, "uploads and deletions are disabled: no API key configured")
         if x_api_key != settings.api_key:
@@ -74,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def document(doc_id: str):
         if not DOC_ID_RE.match(doc_id) or doc_id not in service.searcher.snapshot.documents:
-            raise HTTPException(404, f"no document {doc_id!r}")
+            raise HTTPException(404, f"no document '{excerpt(doc_id)}'")
         return service.searcher.snapshot.documents[doc_id]
 
     @app.get("/", include_in_schema=False)
@@ -83,13 +165,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
-        snapshot = service.searcher.snapshot
-        path = current_path(settings.index_dir)
+        version, searcher = service.current()
+        snapshot = searcher.snapshot
         return Health(
             status="ok",
             version=__version__,
             model=snapshot.manifest.model,
-            index=path.name if path else None,
+            index=version,
             documents=len(snapshot.documents),
             chunks=len(snapshot.chunks),
         )
@@ -109,7 +191,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         end: Annotated[int | None, Query(ge=0)] = None,
     ) -> TextSlice:
         doc = document(doc_id)
-        end = len(doc.text) if end is None else end
+        # Without an end, the first slice the limit allows: a whole report may be longer.
+        end = min(len(doc.text), start + _MAX_SLICE) if end is None else end
         if start > end or end > len(doc.text) or end - start > _MAX_SLICE:
             raise HTTPException(
                 400, f"need 0 <= start <= end <= {len(doc.text)} and at most {_MAX_SLICE} chars"
@@ -141,15 +224,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         | {
             401: {"model": Error},
             403: {"model": Error},
-            413: {"model": Error},
+            409: {"model": Error},
             415: {"model": Error},
         },
+        openapi_extra=_UPLOAD_BODY,
     )
-    async def upload(file: Annotated[UploadFile, File()]) -> UploadResult:
+    async def upload(
+        request: Request,
+        replace: Annotated[
+            bool, Query(description="replace the document of the same name if there is one")
+        ] = False,
+    ) -> UploadResult:
+        """Add one document (multipart field `file`); a name already indexed answers 409 unless
+        `replace=true`."""
+        form = await request.form(max_files=1, max_fields=0)
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise HTTPException(400, "send the document as one multipart file field named 'file'")
         data = await file.read(settings.max_file_bytes + 1)
         if len(data) > settings.max_file_bytes:
             raise HTTPException(413, f"file is larger than {settings.max_file_bytes:,} bytes")
-        report = await run_in_threadpool(service.add, file.filename or "", data)
+        report = await run_in_threadpool(service.add, file.filename or "", data, replace)
         doc_id = Path(file.filename or "").stem
         status = "added" if report.added else "updated" if report.updated else "unchanged"
         entry = service.searcher.snapshot.manifest.documents[doc_id]
@@ -165,7 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def delete(doc_id: str) -> None:
         if not await run_in_threadpool(service.delete, doc_id):
-            raise HTTPException(404, f"no document {doc_id!r}")
+            raise HTTPException(404, f"no document '{excerpt(doc_id)}'")
 
     return app
 

@@ -11,11 +11,12 @@ _MAX_CHARS = Settings.model_fields["max_query_chars"].default
 
 
 def _text(example: str):
-    return Field(min_length=1, max_length=_MAX_CHARS, examples=[example])
+    return Field(min_length=1, max_length=_MAX_CHARS, strict=True, examples=[example])
 
 
 class _Request(BaseModel):
-    top_k: int = Field(5, ge=1, le=50, description="number of passages")
+    # Strict: `true` or `"5"` is a mistake, not 1 or 5.
+    top_k: int = Field(5, ge=1, le=50, strict=True, description="number of passages")
 
 
 class SearchRequest(_Request):
@@ -63,7 +64,7 @@ class TextSlice(BaseModel):
 
 class UploadResult(BaseModel):
     doc_id: str
-    status: str  # "added" | "updated" | "unchanged"
+    status: str  # "added" | "updated" (replaced)
     chunks: int
     warnings: list[str]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,18 +87,22 @@ class LiveServer:
     index_dir: Path
 
 
-@pytest.fixture(scope="session")
-def live_server(corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """A real uvicorn process on a free loopback port, over a copy of the corpus index (so
-    uploads and deletions in tests never touch other fixtures)."""
-    index_dir = tmp_path_factory.mktemp("served") / "index"
-    shutil.copytree(corpus_index.index_dir, index_dir)
+@contextlib.contextmanager
+def serve(index_dir: Path, **env: str) -> Iterator[LiveServer]:
+    """A real `clusterqa serve` process on a free loopback port over `index_dir`, with a random
+    API key (and any further CLUSTERQA_* settings in `env`), stopped on exit."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     key = "test-key-" + os.urandom(8).hex()
-    env = {**os.environ, "CLUSTERQA_INDEX_DIR": str(index_dir), "CLUSTERQA_API_KEY": key}
-    log = (index_dir.parent / "server.log").open("w")
+    env = {
+        **os.environ,
+        **{f"CLUSTERQA_{k.upper()}": v for k, v in env.items()},
+        "CLUSTERQA_INDEX_DIR": str(index_dir),
+        "CLUSTERQA_API_KEY": key,
+    }
+    log_path = index_dir.parent / f"server-{port}.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "clusterqa.cli", "serve", "--port", str(port)],
         env=env,
@@ -105,19 +110,39 @@ def live_server(corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {(index_dir.parent / 'server.log').read_text()}")
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log_path.read_text()}")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("server did not start within 180 s")
+        yield LiveServer(url=url, api_key=key, index_dir=index_dir)
+    finally:
+        proc.terminate()
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start within 180 s")
-    yield LiveServer(url=url, api_key=key, index_dir=index_dir)
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Callable[..., contextlib.AbstractContextManager[LiveServer]]:
+    """`serve`, for tests that need a server of their own."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def live_server(corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """The server most API tests share, over a copy of the corpus index (so uploads and
+    deletions in tests never touch other fixtures)."""
+    index_dir = tmp_path_factory.mktemp("served") / "index"
+    shutil.copytree(corpus_index.index_dir, index_dir)
+    with serve(index_dir) as server:
+        yield server

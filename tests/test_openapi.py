@@ -13,12 +13,14 @@ driven here with Hypothesis directly, one subtest per operation.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -103,3 +105,37 @@ def test_invalid_requests_conform(operations, live_server):
         pytest.fail(
             "\n\n".join(f"{label}:\n{exc}" for label, exc in failures.items()), pytrace=False
         )
+
+
+# What JSON Schema cannot describe, so schemathesis never sends it: lone surrogates (as \\udXXX
+# escapes, which Python's JSON parser accepts), invisible and control characters, and numbers
+# no JSON response can carry back (NaN, Infinity, 1e400).
+HOSTILE_TEXT = st.text(
+    st.characters(categories=["L", "N", "P", "Zs", "Cf", "Cc", "Cs"]), max_size=30
+)
+HOSTILE_TOP_K = st.one_of(
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "true", "null", '"5"']),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(lambda f: json.dumps(f)),
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/ask", "question"), ("/search", "query"), ("/cite", "claim")]
+)
+def test_hostile_values_never_get_a_server_error(operations, live_server, path, field):
+    @given(text=HOSTILE_TEXT, top_k=HOSTILE_TOP_K)
+    @SETTINGS
+    def check(text, top_k):
+        body = f'{{"{field}": {json.dumps(text)}, "top_k": {top_k}}}'
+        response = httpx.post(
+            live_server.url + path,
+            content=body.encode(),
+            headers={"content-type": "application/json"},
+            timeout=REQUEST_TIMEOUT,
+        )
+        assert response.status_code < 500, (body, response.text)
+        if response.status_code >= 400:
+            assert response.json()["detail"] and len(response.content) < 2000
+
+    check()

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from clusterqa.models import PageText, ParsedDocument
-from clusterqa.repair import canonicalise, is_heading, repair
+from clusterqa.repair import canonicalise, clean_title, is_heading, repair
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 
@@ -74,6 +74,12 @@ def test_sentence_end_and_short_lines_are_not_joined():
 
 def test_control_characters_from_pdf_fonts_are_removed():
     assert repair("\x00홍\x00릉\x00 \x00클\x00러\x00스\x00터") == "홍릉 클러스터"
+
+
+def test_bidi_controls_are_removed_from_text_and_titles():
+    spoof = "\u202e홍릉\u202c \u2066클러스터\u2069\u200f"
+    assert repair(spoof) == "홍릉 클러스터"
+    assert clean_title(f" {spoof}\n\t보고서\x07 ") == "홍릉 클러스터 보고서"
 
 
 def test_whitespace_is_collapsed_and_nfc_applied():

@@ -53,7 +53,15 @@ def test_query_with_no_known_token_returns_nothing(searchers):
     assert searchers["bigram"].search("ꙮꙮꙮ", 5) == []
 
 
-@pytest.mark.parametrize(("query", "message"), [("   ", "empty"), ("가" * 5000, "limit")])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("   ", "empty"),
+        ("\u200b\u200b\u202e\ufeff", "empty"),
+        ("\ud800 시장", "surrogate"),
+        ("가" * 5000, "limit"),
+    ],
+)
 def test_bad_queries_are_rejected(searchers, query, message):
     with pytest.raises(InputError, match=message):
         searchers["hybrid"].search(query, 5)
@@ -61,3 +69,9 @@ def test_bad_queries_are_rejected(searchers, query, message):
 
 def test_char_bigrams():
     assert char_bigrams("바이오 클러스터 A") == ["바이", "이오", "클러", "러스", "스터", "a"]
+
+
+def test_invisible_characters_do_not_change_a_query(searchers):
+    plain = searchers["hybrid"].search("메디콘밸리 설립", 3)
+    hidden = searchers["hybrid"].search("메디\u200b콘밸리\u202e 설립\ufeff", 3)
+    assert [h.chunk.chunk_id for h in hidden] == [h.chunk.chunk_id for h in plain]

@@ -11,6 +11,7 @@ import base64
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytest.importorskip("selenium")
@@ -167,6 +168,23 @@ def test_claim_with_wrong_figure_is_contradicted(page: WebDriver) -> None:
     assert no_horizontal_scroll(page)
 
 
+def test_disagreeing_sources_are_shown_under_the_answer(page: WebDriver, live_server) -> None:
+    memo = "시장 메모\n\n2023년 기준 전 세계 바이오기술 시장 규모는 9.99조 달러로 평가된다.\n"
+    key = {"X-API-Key": live_server.api_key}
+    files = {"file": ("web-memo.txt", memo.encode())}
+    assert httpx.post(f"{live_server.url}/documents", files=files, headers=key).status_code == 201
+    try:
+        ask(page, "2023년 기준 전 세계 바이오기술 시장 규모는?")
+        box = wait(page).until(ec.visibility_of_element_located((By.ID, "disagreements")))
+        answer = page.find_element(By.ID, "answer-text").text
+        other = ({"1.55조 달러", "9.99조 달러"} - {answer}).pop()
+        assert other in text_content(box)
+        assert "다른 값" in box.text
+        assert no_horizontal_scroll(page)
+    finally:
+        httpx.delete(f"{live_server.url}/documents/web-memo", headers=key)
+
+
 def test_documents_tab_lists_five_documents(page: WebDriver) -> None:
     page.find_element(By.ID, "docs-tab").click()
     docs = wait(page).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".doc")) == 5 or None)
@@ -181,7 +199,7 @@ def test_documents_tab_lists_five_documents(page: WebDriver) -> None:
 
 def test_api_validation_error_is_readable(page: WebDriver) -> None:
     # set the value directly: typing thousands of characters is slow and not the point
-    page.execute_script("document.getElementById('question').value = 'ㄱ'.repeat(50000);")
+    page.execute_script("document.getElementById('question').value = 'ㄱ'.repeat(2500);")
     page.find_element(By.ID, "ask-button").click()
     error = wait(page).until(
         ec.visibility_of_element_located((By.CSS_SELECTOR, "#ask-status .error"))

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # Input limits.
     max_file_bytes: int = 50 * 1024 * 1024
     max_query_chars: int = 2000
+    # JSON request bodies: a question of max_query_chars written entirely as \uXXXX escapes
+    # (12 bytes for a character outside the BMP) fits with room to spare.
+    max_request_bytes: int = 64 * 1024
 
     @classmethod
     def settings_customise_sources(

@@ -19,3 +19,7 @@ class ModelFormatError(ClusterQAError):
 
 class IndexStateError(ClusterQAError):
     """The on-disk index is missing, corrupt or incompatible with the configuration."""
+
+
+class ConflictError(ClusterQAError):
+    """A write that would silently replace something already indexed (ask to replace it)."""

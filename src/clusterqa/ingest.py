@@ -23,7 +23,7 @@ from clusterqa.korean import morphemes, sentences_in
 from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import parse, supported_suffixes
 from clusterqa.repair import VERSION as REPAIR_VERSION
-from clusterqa.repair import canonicalise
+from clusterqa.repair import canonicalise, clean_title
 from clusterqa.store import (
     SCHEMA_VERSION,
     DocEntry,
@@ -84,7 +84,7 @@ def build_document(parsed: ParsedDocument, content_hash: str, meta: dict) -> Doc
     return Document(
         doc_id=parsed.doc_id,
         source=parsed.source,
-        title=str(meta.get("title") or first_line[:_TITLE_CHARS]),
+        title=clean_title(str(meta.get("title") or first_line))[:_TITLE_CHARS],
         content_hash=content_hash,
         text=text,
         pages=pages,
@@ -207,9 +207,14 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: bool = True,
+    contents: dict[Path, bytes] | None = None,
 ) -> IngestReport:
+    """Index `paths`, and the files in `contents` (path → bytes) that are not on disk yet: an
+    upload is written to its path only once the snapshot holding it has landed."""
     report = IngestReport()
+    contents = contents or {}
     files, dirs = collect_files(paths)
+    files += list(contents)
     with writer_lock(settings.index_dir):
         base, stale = _previous(settings, rebuild)
         batch = {p.resolve() for p in files}
@@ -225,7 +230,7 @@ def ingest(
         seen: set[str] = set()
         for path in tqdm(files, desc="parsing", unit="file", disable=not progress):
             try:
-                data = path.read_bytes()
+                data = contents[path] if path in contents else path.read_bytes()
                 content_hash = hashlib.sha256(data).hexdigest()
                 doc_id = path.stem
                 old = entries.get(doc_id)

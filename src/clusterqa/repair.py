@@ -16,7 +16,7 @@ from clusterqa.models import PageSpan, ParsedDocument
 PAGE_SEPARATOR = "\n\n"
 # Bump when repair changes canonical text: indexes built by older code are then re-processed
 # (offsets of every citation point into this text).
-VERSION = 3
+VERSION = 4  # 4: bidi controls removed
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
@@ -25,8 +25,11 @@ _BOLD = re.compile(r"\*\*")
 _SUPERSCRIPT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>", re.IGNORECASE)
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font)\b[^>]*>", re.IGNORECASE)
-# Soft hyphens, zero-width and control characters (some PDF fonts interleave NULs).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
+# Soft hyphens, zero-width, bidi and control characters (some PDF fonts interleave NULs; a
+# bidi override makes a quote or title display other than it reads).
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HANGUL = re.compile(r"[가-힣]")
 # A line that starts a new block: bullets, numbering, figure/table captions.
@@ -50,6 +53,16 @@ def is_heading(line: str) -> bool:
     return (
         0 < len(line) <= _MAX_HEADING and bool(_HEADING.match(line)) and not _TERMINAL.search(line)
     )
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters canonical text never holds."""
+    return _INVISIBLE.sub("", text)
+
+
+def clean_title(title: str) -> str:
+    """A title for display: one line, no control or invisible characters."""
+    return " ".join(strip_invisible(title).split())
 
 
 def _clean(text: str) -> str:

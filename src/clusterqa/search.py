@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 from clusterqa.config import Settings
@@ -9,12 +11,16 @@ from clusterqa.embedders.base import query_vector
 from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import InputError
 from clusterqa.models import Citation, Hit
+from clusterqa.repair import strip_invisible
 from clusterqa.retrieval.factory import make_retriever
 from clusterqa.store import Snapshot, load
 
 
 def check_query(text: str, max_chars: int) -> str:
-    text = text.strip()
+    """The query as searched: invisible characters removed; refused when nothing is left."""
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise InputError("the question is not valid Unicode text (it has an unpaired surrogate)")
+    text = strip_invisible(text).strip()
     if not text:
         raise InputError("the question is empty")
     if len(text) > max_chars:

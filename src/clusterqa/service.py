@@ -1,70 +1,112 @@
 """A long-lived handle on the index for servers: queries use the current searcher while
-uploads and deletions build the next one, which is swapped in whole."""
+uploads and deletions build the next one, which is swapped in whole. A snapshot written by
+another process (`clusterqa ingest`) is noticed and swapped in the same way."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 from clusterqa.config import Settings
-from clusterqa.errors import InputError
+from clusterqa.errors import ConflictError, IndexStateError, InputError
 from clusterqa.ingest import IngestReport, ingest, remove
 from clusterqa.models import DOC_ID_RE
 from clusterqa.parsers import parse
 from clusterqa.search import Searcher
+from clusterqa.store import snapshot_version
+
+log = logging.getLogger(__name__)
 
 
 class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.searcher = Searcher.open(settings)
+        # The snapshot's name and its searcher, replaced together so they always agree.
+        self._served = (snapshot_version(settings.index_dir), Searcher.open(settings))
+        self._unloadable: str | None = None  # a newer snapshot that failed to load
         self._write = threading.Lock()  # one upload or deletion at a time
-
-    def _reload(self) -> None:
-        # Build the new searcher first; requests in flight keep the one they already hold.
-        self.searcher = Searcher.open(self.settings)
+        self._swap = threading.Lock()
+        self._remove_orphans()
 
     @property
     def upload_dir(self) -> Path:
         return self.settings.index_dir / "uploads"
 
-    def add(self, filename: str, data: bytes) -> IngestReport:
-        """Check, store and ingest one uploaded file; the served index changes only on success."""
+    @property
+    def searcher(self) -> Searcher:
+        return self.current()[1]
+
+    def current(self) -> tuple[str | None, Searcher]:
+        """The served snapshot's name and searcher, after swapping in a newer snapshot if one
+        has landed. While one request loads it, the others keep the snapshot they have."""
+        latest = snapshot_version(self.settings.index_dir)
+        if latest not in (self._served[0], self._unloadable) and self._swap.acquire(False):
+            try:
+                self._open(latest)
+            finally:
+                self._swap.release()
+        return self._served
+
+    def _open(self, name: str | None) -> None:
+        try:
+            self._served = (name, Searcher.open(self.settings))
+        except IndexStateError as exc:
+            log.error("still serving snapshot %s: %s", self._served[0], exc)
+            self._unloadable = name
+
+    def _reload(self) -> None:
+        with self._swap:
+            self._open(snapshot_version(self.settings.index_dir))
+
+    def _remove_orphans(self) -> None:
+        """Files in uploads/ that no indexed document comes from: left by a crash mid-upload."""
+        if not self.upload_dir.is_dir():
+            return
+        documents = self._served[1].snapshot.manifest.documents.values()
+        indexed = {Path(entry.path).resolve() for entry in documents}
+        for path in self.upload_dir.iterdir():
+            if path.is_file() and path.resolve() not in indexed:
+                log.warning("removing %s: no indexed document comes from it", path)
+                path.unlink()
+
+    def add(self, filename: str, data: bytes, replace: bool = False) -> IngestReport:
+        """Check and ingest one uploaded file, then keep it in uploads/ (the only file of its
+        document id there). A name already indexed is refused unless `replace`."""
         parse(filename, data, self.settings.max_file_bytes)  # clear error before anything is kept
         name = Path(filename).name
+        doc_id = Path(name).stem
         with self._write:
-            self.upload_dir.mkdir(parents=True, exist_ok=True)
+            indexed = self.searcher.snapshot.manifest.documents.get(doc_id)
+            if indexed and not replace:
+                raise ConflictError(
+                    f"a document {doc_id!r} is already indexed (from {Path(indexed.path).name}); "
+                    "upload with replace=true to replace it"
+                )
             path = self.upload_dir / name
-            previous = path.read_bytes() if path.exists() else None
+            report = ingest([], self.settings, progress=False, contents={path: data})
+            if report.failed:
+                raise InputError(report.failed[0].error)
+            # The snapshot holding it has landed; a crash before this line leaves no file.
+            self.upload_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.upload_dir / f".{name}.part"
             tmp.write_bytes(data)
             tmp.replace(path)
-            try:
-                report = ingest([path], self.settings, progress=False)
-            except Exception:
-                self._restore(path, previous)
-                raise
-            if report.failed:
-                self._restore(path, previous)
-                raise InputError(report.failed[0].error)
+            self._remove_files(doc_id, keep=path)
             self._reload()
             return report
 
-    @staticmethod
-    def _restore(path: Path, previous: bytes | None) -> None:
-        if previous is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_bytes(previous)
+    def _remove_files(self, doc_id: str, keep: Path | None = None) -> None:
+        for path in self.upload_dir.glob(f"{doc_id}.*"):
+            if path.stem == doc_id and path != keep:
+                path.unlink()
 
     def delete(self, doc_id: str) -> bool:
         if not DOC_ID_RE.match(doc_id):
             return False
         with self._write:
             removed = remove([doc_id], self.settings)
-            for path in self.upload_dir.glob(f"{doc_id}.*"):
-                if path.stem == doc_id:
-                    path.unlink()
+            self._remove_files(doc_id)
             if removed:
                 self._reload()
             return bool(removed)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from clusterqa.answering.claims import Disagreement, disagreements
 from clusterqa.answering.compare import compare, parse_comparison
-from clusterqa.answering.extract import Candidate
+from clusterqa.answering.extract import QUANTITY_KINDS, Candidate
+from clusterqa.answering.normalize import find_quantities
 from clusterqa.answering.question import analyze
 from clusterqa.answering.ranking import ranked_candidates
 from clusterqa.answering.reader import load_reader
@@ -43,6 +45,9 @@ class AskResponse(BaseModel):
     reason: str | None = None
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
+    # Passages that state another value for what was asked; the confidence is lowered to the
+    # share of such sentences that agree with the answer.
+    disagreements: list[Disagreement] = Field(default_factory=list)
 
 
 def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
@@ -118,13 +123,19 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
             citations=citations,
             passages=passages,
         )
+    confidence = min(1.0, ranked.support)
+    others: list[Disagreement] = []
+    figure = find_quantities(best.text)
+    if best.type in QUANTITY_KINDS and len(figure) == 1:
+        agree, others = disagreements(searcher, question, hits, figure[0])
+        confidence *= max(1, agree) / (max(1, agree) + len(others))
     answer = Answer(
         text=best.text,
         type=best.type,
         value=best.value,
         unit=best.unit,
         approximate=best.approximate,
-        confidence=round(min(1.0, ranked.support), 3),
+        confidence=round(confidence, 3),
     )
     return AskResponse(
         question=question,
@@ -132,4 +143,5 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
         abstained=False,
         citations=[_answer_citation(searcher, best), *citations],
         passages=passages,
+        disagreements=others,
     )

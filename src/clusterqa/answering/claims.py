@@ -4,6 +4,9 @@ A source `supports` a claim when its sentence shares most of the claim's content
 states every figure of the claim with the same value; it `contradicts` when it shares the
 words but states a different figure of the same kind; otherwise it is `related`. A claim
 with a wrong figure is therefore never supported.
+
+The same test finds the passages that disagree with an answer (`disagreements`): sentences
+about what the question asks that state another value of the answer's kind.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from clusterqa.answering.normalize import Quantity, find_quantities
 from clusterqa.korean import morphemes, sentences_in
-from clusterqa.models import Citation
+from clusterqa.models import Citation, Hit
 from clusterqa.search import Searcher
 
 Label = Literal["supports", "related", "contradicts"]
@@ -35,6 +38,15 @@ class CiteResponse(BaseModel):
     claim: str
     verdict: Literal["supports", "contradicts", "related", "none found"]
     sources: list[Source] = Field(default_factory=list)
+
+
+class Disagreement(BaseModel):
+    """A sentence stating another value for what a question asks than its answer."""
+
+    text: str  # the figure as the document writes it
+    value: float
+    unit: str | None
+    citation: Citation
 
 
 def _same(a: Quantity, b: Quantity) -> bool:
@@ -95,3 +107,45 @@ def cite(searcher: Searcher, claim: str, k: int = 5) -> CiteResponse:
     sources.sort(key=lambda src: (order[src.label], -src.overlap))
     verdict = sources[0].label if sources else "none found"
     return CiteResponse(claim=claim, verdict=verdict, sources=sources)
+
+
+def disagreements(
+    searcher: Searcher, question: str, hits: list[Hit], answer: Quantity
+) -> tuple[int, list[Disagreement]]:
+    """Sentences of `hits` about what `question` asks (most of its content words and every
+    figure it names, so another year or market is not about it) that state figures of the
+    answer's kind: how many state the answer's value, and those that state only others."""
+    words = set(morphemes(question, _CONTENT_POS))
+    context = find_quantities(question)
+    agree, others, seen = 0, [], set()
+    for hit in hits:
+        doc = searcher.snapshot.documents[hit.chunk.doc_id]
+        for s, e in sentences_in(doc.text, hit.chunk.start, hit.chunk.end):
+            if (doc.doc_id, s) in seen:  # chunks overlap
+                continue
+            seen.add((doc.doc_id, s))
+            sentence = doc.text[s:e]
+            stated = find_quantities(sentence)
+            same_kind = [
+                q
+                for q in stated
+                if q.kind == answer.kind
+                and q.unit == answer.unit
+                and not any(_same(q, c) for c in context)
+            ]
+            if not same_kind or not all(any(_same(c, q) for q in stated) for c in context):
+                continue
+            overlap = len(words & set(morphemes(sentence, _CONTENT_POS))) / max(1, len(words))
+            if overlap < _SUPPORT_OVERLAP:
+                continue
+            if any(_same(answer, q) for q in same_kind):
+                agree += 1
+                continue
+            other = same_kind[0]
+            citation = searcher.citation(hit).model_copy(
+                update={"start": s, "end": e, "quote": sentence, "page": doc.page_at(s)}
+            )
+            others.append(
+                Disagreement(text=other.text, value=other.value, unit=other.unit, citation=citation)
+            )
+    return agree, others

@@ -31,6 +31,9 @@ class WindowConfig:
     max_length: int = 256  # tokens per window: question, passage and special tokens
     stride: int = 96  # tokens shared by neighbouring windows of one passage
     max_question_chars: int = 200
+    # Fewer than max_length - stride - 4 special tokens, so every window has more passage than
+    # the stride (a long question otherwise makes the tokenizer fail).
+    max_question_tokens: int = 64
     max_answer_tokens: int = 30
     top_n: int = 20  # start and end candidates per window
 
@@ -51,8 +54,12 @@ class Span:
 
 def encode_windows(tokenizer: Any, question: str, passage: str, cfg: WindowConfig) -> list[Window]:
     """Overlapping windows of `passage`, each read together with the question."""
+    question = question[: cfg.max_question_chars]
+    tokens = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
+    if len(tokens["input_ids"]) > cfg.max_question_tokens:
+        question = question[: tokens["offset_mapping"][cfg.max_question_tokens - 1][1]]
     encoded = tokenizer(
-        question[: cfg.max_question_chars],
+        question,
         passage,
         truncation="only_second",
         max_length=cfg.max_length,
