@@ -92,6 +92,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"answer: {a.text}  ({a.type}: {value}, confidence {a.confidence})")
     elif response.abstained:
         print(f"not found in these documents: {response.reason}")
+    for d in response.disagreements:
+        c = d.citation
+        print(f"disagrees: {d.text} in {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"    {_snippet(c.quote, 300)}")
     for i, c in enumerate(response.citations, start=1):
         print(f"[{i}] {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
         print(f"    {_snippet(c.quote, 300)}")
@@ -169,11 +173,13 @@ def cmd_bench_compare(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from clusterqa.store import load as load_index
+    from api.app import create_app
 
-    load_index(settings.index_dir)  # a clear error now rather than a failed start-up later
+    # The app loads (and verifies) the index here, before uvicorn starts: a damaged or missing
+    # index is a clear error and a non-zero exit, not a traceback from a failed start-up.
+    app = create_app(settings)
     print(f"serving http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 

@@ -130,13 +130,23 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
     return Snapshot(manifest, {}, [], empty, [], empty)
 
 
-def _previous(settings: Settings, rebuild: bool) -> tuple[Snapshot | None, list[Path]]:
-    """The snapshot to build on, or None when there is none or its schema or chunking settings
-    changed; then also the files of the old index, which are re-read so no indexed document is
-    lost."""
-    if rebuild or not (settings.index_dir / "CURRENT").exists():
+def _previous(
+    settings: Settings, rebuild: bool, report: IngestReport
+) -> tuple[Snapshot | None, list[Path]]:
+    """The snapshot to build on, or None when there is none, `rebuild` is asked, its schema or
+    chunking settings changed or it is damaged; then also the files of the old index, which are
+    re-read so no indexed document is lost."""
+    if not (settings.index_dir / "CURRENT").exists():
         return None, []
-    manifest = read_manifest(settings.index_dir)
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexStateError:
+        if rebuild:  # the files to index are the ones given
+            return None, []
+        raise
+    files = [Path(entry.path) for entry in manifest.documents.values()]
+    if rebuild:
+        return None, files
     if manifest.model != settings.model:
         raise IndexStateError(
             f"index was built with model {manifest.model!r} but {settings.model!r} is "
@@ -155,9 +165,13 @@ def _previous(settings: Settings, rebuild: bool) -> tuple[Snapshot | None, list[
         settings.chunk_overlap,
         list(settings.bm25_pos_prefixes),
     )
-    if same_layout:
+    if not same_layout:
+        return None, files
+    try:
         return load(settings.index_dir), []
-    return None, [Path(entry.path) for entry in manifest.documents.values()]
+    except IndexStateError as exc:
+        report.warnings.append(f"rebuilt from its files: {exc}")
+        return None, files
 
 
 def build_snapshot(
@@ -216,7 +230,7 @@ def ingest(
     files, dirs = collect_files(paths)
     files += list(contents)
     with writer_lock(settings.index_dir):
-        base, stale = _previous(settings, rebuild)
+        base, stale = _previous(settings, rebuild, report)
         batch = {p.resolve() for p in files}
         for path in stale:
             if not path.is_file():

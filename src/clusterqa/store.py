@@ -1,31 +1,65 @@
 """The on-disk index: immutable snapshots under `index/snapshots/`, switched atomically.
 
 A snapshot holds the canonical documents, chunks with their BM25 tokens, the chunk
-embeddings and a FAISS index, and the chunks' sentences with their own embeddings (answer
-extraction compares them with the question). `index/CURRENT` names the live snapshot and is
-replaced with os.replace, so a reader sees either the old or the new index, never a
-half-written one.
+embeddings, and the chunks' sentences with their own embeddings (answer extraction compares
+them with the question). The FAISS index is a flat inner-product index, rebuilt from the
+embeddings at load rather than stored. `index/CURRENT` names the live snapshot and is replaced
+with os.replace, so a reader sees either the old or the new index, never a half-written one.
+
+Integrity: CURRENT holds the snapshot's name and the sha256 of its `manifest.json`; the
+manifest records the size and sha256 of every data file. `load` checks both, then the data
+itself (counts, cross-references, offsets, shapes), and reports any damage as one
+IndexStateError that says how to rebuild.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import io
 import os
+import re
 import shutil
 import time
+import tokenize
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from clusterqa.errors import IndexStateError
 from clusterqa.models import Chunk, Document
 
-SCHEMA_VERSION = 2  # 2: sentence embeddings
+SCHEMA_VERSION = 3  # 2: sentence embeddings; 3: file checksums, FAISS index built at load
+
+# The data files of a snapshot, besides manifest.json; each is checksummed in the manifest.
+DATA_FILES = (
+    "documents.jsonl",
+    "chunks.jsonl",
+    "embeddings.npy",
+    "sentences.jsonl",
+    "sentence_embeddings.npy",
+)
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_LOAD_TRIES = 3  # a reader racing a writer's clean-up retries on the new snapshot
+# What numpy's .npy reader raises on malformed input: a bad magic, header or length
+# (ValueError), a header that is not a Python literal (SyntaxError, tokenize.TokenError) or not
+# the dict it expects (TypeError), or absurd dimensions (OverflowError, MemoryError).
+_NPY_ERRORS = (
+    ValueError,
+    EOFError,
+    SyntaxError,
+    TypeError,
+    OverflowError,
+    MemoryError,
+    tokenize.TokenError,
+)
 
 
 class DocEntry(BaseModel):
@@ -33,6 +67,11 @@ class DocEntry(BaseModel):
     content_hash: str
     title: str
     chunks: int
+
+
+class FileEntry(BaseModel):
+    size: int
+    sha256: str
 
 
 class Manifest(BaseModel):
@@ -45,6 +84,7 @@ class Manifest(BaseModel):
     bm25_pos_prefixes: list[str]
     documents: dict[str, DocEntry] = {}
     created: float = 0.0
+    files: dict[str, FileEntry] = {}  # schema 3: size and sha256 of each of DATA_FILES
 
 
 class IndexedChunk(Chunk):
@@ -102,36 +142,113 @@ class Snapshot:
         )
 
 
-def _jsonl(path: Path, rows: list[BaseModel]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(row.model_dump_json() + "\n")
+# --- damage reports -----------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, model: type[BaseModel]) -> list:
-    with path.open(encoding="utf-8") as fh:
-        return [model.model_validate_json(line) for line in fh if line.strip()]
+class _Damage(Exception):
+    """A problem found in a snapshot; `load` turns it into one IndexStateError."""
+
+
+def _reason(exc: BaseException) -> str:
+    """A one-line reason for a parse or I/O failure."""
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        return f"{loc}: {err['msg']}" if loc else err["msg"]
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _rebuild_hint(manifest: Manifest | None, path: Path) -> str:
+    """How to rebuild: from the files the manifest lists when it can be trusted."""
+    if manifest and manifest.documents:
+        return "run `clusterqa ingest --rebuild` to rebuild it from its indexed files"
+    return (
+        "rebuild it with `clusterqa ingest --rebuild PATHS`, naming the files to index "
+        "(without PATHS it indexes the corpus directory)"
+    )
+
+
+def _damaged(path: Path, problem: str, manifest: Manifest | None = None) -> IndexStateError:
+    return IndexStateError(
+        f"index snapshot {path.name} in {path.parent.parent} is damaged: {problem}; "
+        + _rebuild_hint(manifest, path)
+    )
+
+
+# --- CURRENT and the manifest -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pointer:
+    path: Path  # the snapshot directory
+    manifest_sha256: str | None  # None in indexes written before schema 3
+
+
+def _pointer(index_dir: Path) -> _Pointer | None:
+    pointer = index_dir / "CURRENT"
+    try:
+        text = pointer.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexStateError(
+            f"{pointer} cannot be read ({_reason(exc)}); " + _rebuild_hint(None, index_dir)
+        ) from exc
+    fields = text.split()
+    if not (
+        1 <= len(fields) <= 2
+        and _NAME_RE.match(fields[0])
+        and (len(fields) == 1 or _SHA256_RE.match(fields[1]))
+    ):
+        raise IndexStateError(
+            f"{pointer} does not name a snapshot (it should hold a snapshot name and the "
+            "sha256 of its manifest); " + _rebuild_hint(None, index_dir)
+        )
+    return _Pointer(index_dir / "snapshots" / fields[0], fields[1] if len(fields) == 2 else None)
 
 
 def current_path(index_dir: Path) -> Path | None:
-    pointer = index_dir / "CURRENT"
-    if not pointer.exists():
-        return None
-    return index_dir / "snapshots" / pointer.read_text(encoding="utf-8").strip()
+    pointer = _pointer(index_dir)
+    return pointer.path if pointer else None
 
 
-def _live(index_dir: Path) -> Path:
-    path = current_path(index_dir)
-    if path is None:
+def _live(index_dir: Path) -> _Pointer:
+    pointer = _pointer(index_dir)
+    if pointer is None:
         raise IndexStateError(f"no index in {index_dir}; run `clusterqa ingest` first")
-    return path
+    if not pointer.path.is_dir():
+        raise IndexStateError(
+            f"{index_dir / 'CURRENT'} names snapshot {pointer.path.name}, which is not in "
+            f"{pointer.path.parent}; " + _rebuild_hint(None, index_dir)
+        )
+    return pointer
 
 
-def _manifest(path: Path) -> Manifest:
+def _manifest(pointer: _Pointer) -> Manifest:
+    """The snapshot's manifest; checked against CURRENT's checksum when of this schema (an
+    older one is rebuilt by `clusterqa ingest` from the files it lists)."""
+    path = pointer.path
     try:
-        return Manifest.model_validate_json((path / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexStateError(f"index at {path} is unreadable: {exc}") from exc
+        data = (path / "manifest.json").read_bytes()
+    except FileNotFoundError as exc:
+        raise _damaged(path, "manifest.json is missing") from exc
+    except OSError as exc:
+        raise _damaged(path, f"manifest.json cannot be read ({_reason(exc)})") from exc
+    try:
+        manifest = Manifest.model_validate_json(data)
+    except ValidationError as exc:
+        raise _damaged(path, f"manifest.json is not a valid manifest ({_reason(exc)})") from exc
+    if manifest.schema_version != SCHEMA_VERSION:
+        return manifest
+    if pointer.manifest_sha256 is None:
+        raise _damaged(path, "CURRENT records no checksum of manifest.json")
+    if hashlib.sha256(data).hexdigest() != pointer.manifest_sha256:
+        raise _damaged(
+            path, "manifest.json does not match the checksum in CURRENT (changed after writing)"
+        )
+    return manifest
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -139,32 +256,184 @@ def read_manifest(index_dir: Path) -> Manifest:
     return _manifest(_live(index_dir))
 
 
-def load(index_dir: Path) -> Snapshot:
-    path = _live(index_dir)
-    manifest = _manifest(path)
+# --- reading and checking the data files --------------------------------------------------
+
+
+def _verified(path: Path, name: str, manifest: Manifest) -> bytes:
+    """The bytes of a data file, checked against the size and checksum in the manifest."""
+    entry = manifest.files.get(name)
+    if entry is None:
+        raise _Damage(f"the manifest records no checksum for {name}")
+    try:
+        data = (path / name).read_bytes()
+    except FileNotFoundError as exc:
+        raise _Damage(f"{name} is missing") from exc
+    except OSError as exc:
+        raise _Damage(f"{name} cannot be read ({_reason(exc)})") from exc
+    if len(data) != entry.size:
+        raise _Damage(
+            f"{name} has {len(data):,} bytes where the manifest records {entry.size:,} "
+            "(truncated or overwritten)"
+        )
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise _Damage(f"{name} does not match its checksum (its bytes changed after writing)")
+    return data
+
+
+def _parse_jsonl(data: bytes, name: str, model: type[BaseModel]) -> list:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Damage(f"{name} is not UTF-8 text") from exc
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(model.model_validate_json(line))
+        except ValidationError as exc:
+            raise _Damage(
+                f"{name} line {number} is not a valid {model.__name__} ({_reason(exc)})"
+            ) from exc
+    return rows
+
+
+def _parse_npy(data: bytes, name: str, rows: int, what: str, dim: int) -> np.ndarray:
+    try:
+        array = np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+    except _NPY_ERRORS as exc:
+        raise _Damage(f"{name} is not a valid .npy array ({_reason(exc)})") from exc
+    if array.shape != (rows, dim) or array.dtype != np.float32:
+        raise _Damage(
+            f"{name} holds a {array.dtype} array of shape {array.shape}; {rows} {what} of "
+            f"dimension {dim} need float32 ({rows}, {dim})"
+        )
+    if not np.isfinite(array).all():
+        raise _Damage(f"{name} holds values that are not finite numbers")
+    return array
+
+
+def _ids(ids: set[str]) -> str:
+    shown = sorted(ids)[:3]
+    return ", ".join(shown) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def _check(
+    manifest: Manifest,
+    docs: list[Document],
+    chunks: list[IndexedChunk],
+    sentences: list[Sentence],
+) -> dict[str, Document]:
+    """Counts and cross-references; the documents by id."""
+    documents = {d.doc_id: d for d in docs}
+    if len(documents) != len(docs):
+        twice = {d for d, n in Counter(d.doc_id for d in docs).items() if n > 1}
+        raise _Damage(f"documents.jsonl holds {_ids(twice)} more than once")
+    if missing := set(manifest.documents) - set(documents):
+        raise _Damage(f"documents.jsonl lacks {_ids(missing)}, listed in the manifest")
+    if extra := set(documents) - set(manifest.documents):
+        raise _Damage(f"documents.jsonl holds {_ids(extra)}, not listed in the manifest")
+    for number, c in enumerate(chunks, start=1):
+        doc = documents.get(c.doc_id)
+        where = f"chunks.jsonl line {number} ({c.chunk_id})"
+        if doc is None:
+            raise _Damage(f"{where} belongs to {c.doc_id}, which is not in documents.jsonl")
+        if not 0 <= c.start <= c.end <= len(doc.text):
+            raise _Damage(
+                f"{where} spans {c.start}-{c.end}, outside the {len(doc.text):,} characters "
+                f"of {c.doc_id}"
+            )
+        if doc.text[c.start : c.end] != c.text:
+            raise _Damage(f"{where} differs from the text of {c.doc_id} at {c.start}-{c.end}")
+    counts = Counter(c.doc_id for c in chunks)
+    for doc_id, entry in manifest.documents.items():
+        if counts[doc_id] != entry.chunks:
+            raise _Damage(
+                f"the manifest counts {entry.chunks} chunks of {doc_id} but chunks.jsonl "
+                f"holds {counts[doc_id]}"
+            )
+    for number, s in enumerate(sentences, start=1):
+        doc = documents.get(s.doc_id)
+        where = f"sentences.jsonl line {number}"
+        if doc is None:
+            raise _Damage(f"{where} belongs to {s.doc_id}, which is not in documents.jsonl")
+        if not 0 <= s.start <= s.end <= len(doc.text):
+            raise _Damage(
+                f"{where} spans {s.start}-{s.end}, outside the {len(doc.text):,} characters "
+                f"of {s.doc_id}"
+            )
+    return documents
+
+
+def _load(pointer: _Pointer) -> Snapshot:
+    path = pointer.path
+    manifest = _manifest(pointer)
     if manifest.schema_version != SCHEMA_VERSION:
         raise IndexStateError(
             f"index schema {manifest.schema_version} is not {SCHEMA_VERSION}; "
             "run `clusterqa ingest` to rebuild it from the indexed files"
         )
     try:
-        documents = {d.doc_id: d for d in _read_jsonl(path / "documents.jsonl", Document)}
-        chunks = _read_jsonl(path / "chunks.jsonl", IndexedChunk)
-        embeddings = np.load(path / "embeddings.npy")
-        faiss_index = faiss.read_index(str(path / "dense.faiss"))
-        sentences = _read_jsonl(path / "sentences.jsonl", Sentence)
-        sentence_embeddings = np.load(path / "sentence_embeddings.npy")
-    except (OSError, ValueError) as exc:
-        raise IndexStateError(f"index at {path} is unreadable: {exc}") from exc
-    if (
-        embeddings.shape != (len(chunks), manifest.dim)
-        or faiss_index.ntotal != len(chunks)
-        or sentence_embeddings.shape != (len(sentences), manifest.dim)
-    ):
-        raise IndexStateError(f"index at {path} is inconsistent; rebuild it")
-    snapshot = Snapshot(manifest, documents, chunks, embeddings, sentences, sentence_embeddings)
-    snapshot.faiss_index = faiss_index
-    return snapshot
+        if manifest.dim < 1:
+            raise _Damage(f"the manifest gives the vectors {manifest.dim} dimensions")
+        raw = {name: _verified(path, name, manifest) for name in DATA_FILES}
+        docs = _parse_jsonl(raw["documents.jsonl"], "documents.jsonl", Document)
+        chunks = _parse_jsonl(raw["chunks.jsonl"], "chunks.jsonl", IndexedChunk)
+        sentences = _parse_jsonl(raw["sentences.jsonl"], "sentences.jsonl", Sentence)
+        documents = _check(manifest, docs, chunks, sentences)
+        embeddings = _parse_npy(
+            raw["embeddings.npy"], "embeddings.npy", len(chunks), "chunks", manifest.dim
+        )
+        sentence_embeddings = _parse_npy(
+            raw["sentence_embeddings.npy"],
+            "sentence_embeddings.npy",
+            len(sentences),
+            "sentences",
+            manifest.dim,
+        )
+    except _Damage as exc:
+        raise _damaged(path, str(exc), manifest) from exc
+    return Snapshot(manifest, documents, chunks, embeddings, sentences, sentence_embeddings)
+
+
+def load(index_dir: Path) -> Snapshot:
+    """The live snapshot, verified; any damage raises IndexStateError saying how to rebuild."""
+    for _ in range(_LOAD_TRIES):
+        pointer = _live(index_dir)
+        try:
+            return _load(pointer)
+        except IndexStateError:
+            # A writer may have switched CURRENT and removed this snapshot meanwhile.
+            if _pointer(index_dir) == pointer:
+                raise
+    return _load(_live(index_dir))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _jsonl(path: Path, rows: list[BaseModel]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(row.model_dump_json() + "\n")
+
+
+def _npy(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as fh:
+        np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+
+
+def _file_entry(path: Path) -> FileEntry:
+    data = path.read_bytes()
+    return FileEntry(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def save(index_dir: Path, snapshot: Snapshot) -> Path:
@@ -174,22 +443,27 @@ def save(index_dir: Path, snapshot: Snapshot) -> Path:
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = snapshots / f".tmp-{name}"
     tmp.mkdir()
-    snapshot.manifest.created = time.time()
-    (tmp / "manifest.json").write_text(snapshot.manifest.model_dump_json(indent=2), "utf-8")
     _jsonl(tmp / "documents.jsonl", list(snapshot.documents.values()))
     _jsonl(tmp / "chunks.jsonl", snapshot.chunks)
-    np.save(tmp / "embeddings.npy", snapshot.embeddings)
+    _npy(tmp / "embeddings.npy", snapshot.embeddings)
     _jsonl(tmp / "sentences.jsonl", snapshot.sentences)
-    np.save(tmp / "sentence_embeddings.npy", snapshot.sentence_embeddings)
-    faiss.write_index(snapshot.faiss_index, str(tmp / "dense.faiss"))
+    _npy(tmp / "sentence_embeddings.npy", snapshot.sentence_embeddings)
+    snapshot.manifest.schema_version = SCHEMA_VERSION
+    snapshot.manifest.created = time.time()
+    snapshot.manifest.files = {f: _file_entry(tmp / f) for f in DATA_FILES}
+    manifest = snapshot.manifest.model_dump_json(indent=2).encode("utf-8")
+    (tmp / "manifest.json").write_bytes(manifest)
     for f in tmp.iterdir():
-        with f.open("rb") as fh:
-            os.fsync(fh.fileno())
+        _fsync(f)
+    _fsync(tmp)
     final = snapshots / name
     tmp.rename(final)
+    _fsync(snapshots)
     pointer_tmp = index_dir / f".CURRENT-{name}"
-    pointer_tmp.write_text(name, encoding="utf-8")
+    pointer_tmp.write_text(f"{name} {hashlib.sha256(manifest).hexdigest()}\n", encoding="utf-8")
+    _fsync(pointer_tmp)
     os.replace(pointer_tmp, index_dir / "CURRENT")
+    _fsync(index_dir)
     for old in snapshots.iterdir():
         if old != final:
             shutil.rmtree(old, ignore_errors=True)
