@@ -308,9 +308,10 @@ def test_ingest_repairs_a_damaged_index_from_its_files(settings, tmp_path, monke
     note.write_text("오송 첨단의료복합단지는 충청북도 청주시에 있다.", "utf-8")
     ingest([note], settings, progress=False)
     monkeypatch.setenv("CLUSTERQA_INDEX_DIR", str(settings.index_dir))
-    for command in (["ingest", "--rebuild"], ["ingest", str(tmp_path / "nothing-new")]):
+    empty = tmp_path / "nothing-new"  # a path to ingest, so the corpus default is not used
+    empty.mkdir()
+    for command in (["ingest", "--rebuild", str(empty)], ["ingest", str(empty)]):
         _flipped(_snapshot(settings.index_dir) / "chunks.jsonl")
         assert "`clusterqa ingest --rebuild`" in _error(settings.index_dir)
-        (tmp_path / "nothing-new").mkdir(exist_ok=True)
         assert main([*command, "--quiet"]) == 0
         assert [c.text for c in load(settings.index_dir).chunks] == [note.read_text("utf-8")]

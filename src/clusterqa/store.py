@@ -333,34 +333,26 @@ def _check(
         raise _Damage(f"documents.jsonl lacks {_ids(missing)}, listed in the manifest")
     if extra := set(documents) - set(manifest.documents):
         raise _Damage(f"documents.jsonl holds {_ids(extra)}, not listed in the manifest")
-    for number, c in enumerate(chunks, start=1):
-        doc = documents.get(c.doc_id)
-        where = f"chunks.jsonl line {number} ({c.chunk_id})"
-        if doc is None:
-            raise _Damage(f"{where} belongs to {c.doc_id}, which is not in documents.jsonl")
-        if not 0 <= c.start <= c.end <= len(doc.text):
-            raise _Damage(
-                f"{where} spans {c.start}-{c.end}, outside the {len(doc.text):,} characters "
-                f"of {c.doc_id}"
-            )
-        if doc.text[c.start : c.end] != c.text:
-            raise _Damage(f"{where} differs from the text of {c.doc_id} at {c.start}-{c.end}")
+    for name, rows in (("chunks.jsonl", chunks), ("sentences.jsonl", sentences)):
+        for number, row in enumerate(rows, start=1):
+            doc = documents.get(row.doc_id)
+            chunk = isinstance(row, Chunk)
+            where = f"{name} line {number}" + (f" ({row.chunk_id})" if chunk else "")
+            if doc is None:
+                raise _Damage(f"{where} belongs to {row.doc_id}, which is not in documents.jsonl")
+            if not 0 <= row.start <= row.end <= len(doc.text):
+                raise _Damage(
+                    f"{where} spans {row.start}-{row.end}, outside the {len(doc.text):,} "
+                    f"characters of {row.doc_id}"
+                )
+            if chunk and doc.text[row.start : row.end] != row.text:
+                raise _Damage(f"{where} differs from the text of {row.doc_id} at {row.start}")
     counts = Counter(c.doc_id for c in chunks)
     for doc_id, entry in manifest.documents.items():
         if counts[doc_id] != entry.chunks:
             raise _Damage(
                 f"the manifest counts {entry.chunks} chunks of {doc_id} but chunks.jsonl "
                 f"holds {counts[doc_id]}"
-            )
-    for number, s in enumerate(sentences, start=1):
-        doc = documents.get(s.doc_id)
-        where = f"sentences.jsonl line {number}"
-        if doc is None:
-            raise _Damage(f"{where} belongs to {s.doc_id}, which is not in documents.jsonl")
-        if not 0 <= s.start <= s.end <= len(doc.text):
-            raise _Damage(
-                f"{where} spans {s.start}-{s.end}, outside the {len(doc.text):,} characters "
-                f"of {s.doc_id}"
             )
     return documents
 
