@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QUESTION ?= 2023년 기준 전 세계 바이오기술 시장 규모는 얼마인가?
 
-.PHONY: install run test lint bench clean browser
+.PHONY: install run test lint bench clean browser ocr
 
 install: $(STAMP)
 
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 # Build (or refresh) the index from corpus/, answer a sample question, then serve the API and
 # web page at http://127.0.0.1:8000/ (Ctrl-C stops it).
-run: install
+run: install ocr
 	$(VENV)/bin/clusterqa ingest corpus
 	$(VENV)/bin/clusterqa ask "$(QUESTION)"
 	$(VENV)/bin/clusterqa serve --host 127.0.0.1 --port 8000
@@ -32,7 +32,13 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) || \
 	  echo "warning: could not install chromium; the browser test will be skipped"
 
-test: install lint browser
+# Debian's Tesseract with Korean data: PDF pages without a usable text layer are read by OCR.
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor || \
+	  (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-kor >/dev/null) || \
+	  echo "warning: could not install tesseract-ocr-kor; scanned PDF pages are skipped with a warning and the OCR tests are skipped"
+
+test: install lint browser ocr
 	$(VENV)/bin/pytest
 
 bench: install

@@ -33,6 +33,7 @@ from clusterqa.answering.claims import CiteResponse, cite
 from clusterqa.config import Settings
 from clusterqa.errors import ClusterQAError, ConflictError, IndexStateError, UnsupportedTypeError
 from clusterqa.models import DOC_ID_RE
+from clusterqa.parsers import doc_id_for
 from clusterqa.service import Service
 
 STATIC = Path(__file__).parent / "static"
@@ -245,7 +246,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if len(data) > settings.max_file_bytes:
             raise HTTPException(413, f"file is larger than {settings.max_file_bytes:,} bytes")
         report = await run_in_threadpool(service.add, file.filename or "", data, replace)
-        doc_id = Path(file.filename or "").stem
+        doc_id = doc_id_for(file.filename or "")
         status = "added" if report.added else "updated" if report.updated else "unchanged"
         entry = service.searcher.snapshot.manifest.documents[doc_id]
         return UploadResult(

@@ -73,10 +73,12 @@ class Server:
         shutil.copytree(index, self.index_dir)
         self.log_path = workdir / "server.log"
         self.url = f"http://{HOST}:{port}"
+        api_key = "load-" + os.urandom(8).hex()
+        self.key = {"X-API-Key": api_key}  # for benchmarks that write
         env = {
             **os.environ,
             "CLUSTERQA_INDEX_DIR": str(self.index_dir),
-            "CLUSTERQA_API_KEY": "load-" + os.urandom(8).hex(),
+            "CLUSTERQA_API_KEY": api_key,
             "HF_HUB_OFFLINE": "1",
         }
         self._log = self.log_path.open("w")

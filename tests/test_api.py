@@ -172,12 +172,12 @@ def test_bad_uploads_are_refused_and_nothing_is_lost(client, key, make_pdf):
     encrypted = make_pdf("locked.pdf", ["비밀 문서입니다."], password="pw").read_bytes()
     whole = make_pdf("whole.pdf", ["정상 문서입니다."]).read_bytes()
     cases = [
-        (("notes.docx", b"PK\x03\x04", "application/octet-stream"), 415),
+        (("notes.xlsx", b"PK\x03\x04", "application/octet-stream"), 415),
         (("empty.txt", b"", "text/plain"), 400),
         (("legacy.txt", "Ærøskøbing".encode("latin-1"), "text/plain"), 400),
         (("locked.pdf", encrypted, "application/pdf"), 400),
         (("broken.pdf", whole[: len(whole) // 3], "application/pdf"), 400),
-        (("../../evil name.txt", NEW_DOC.encode(), "text/plain"), 400),
+        (("../../evil\u202ename.txt", NEW_DOC.encode(), "text/plain"), 400),
     ]
     for file, status in cases:
         response = client.post("/documents", files={"file": file}, headers=key)
@@ -257,6 +257,21 @@ def test_names_already_indexed_are_not_overwritten(client, key, live_server):
     assert client.delete("/documents/twice", headers=key).status_code == 204
     assert not any(p.stem == "twice" for p in uploads.iterdir())
     assert client.get("/health").json()["documents"] == before["documents"]
+
+
+def test_korean_file_name_upload(client, key, live_server):
+    name = "제주 해양바이오 보고서.txt"
+    created = client.post("/documents", files={"file": (name, NEW_DOC.encode())}, headers=key)
+    assert created.status_code == 201, created.text
+    doc_id = created.json()["doc_id"]
+    assert doc_id.startswith("jeju-haeyangbaio-bogoseo-")
+    info = client.get(f"/documents/{doc_id}").json()
+    assert info["source"] == name
+    again = client.post("/documents", files={"file": (name, b"other text")}, headers=key)
+    assert again.status_code == 409
+    assert (live_server.index_dir / "uploads" / name).is_file()
+    assert client.delete(f"/documents/{doc_id}", headers=key).status_code == 204
+    assert not (live_server.index_dir / "uploads" / name).exists()
 
 
 def test_one_file_per_upload(client, key):

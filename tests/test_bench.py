@@ -9,6 +9,7 @@ from clusterqa.cli import main
 from clusterqa.evaluation.bench import index_corpus, relevant_chunks, run_retrieval_set
 from clusterqa.evaluation.datasets import load_beir, load_squad
 from clusterqa.evaluation.gold import load_gold
+from clusterqa.korean import has_hangul
 from clusterqa.search import Searcher
 
 ROOT = Path(__file__).parents[1]
@@ -43,10 +44,19 @@ def test_gold_report_files_and_compare(corpus_index, gold_items, tmp_path, monke
     report = json.loads((tmp_path / "bm25" / "report.json").read_text("utf-8"))
     assert set(report) >= REPORT_KEYS and report["config"]["retriever"] == "bm25"
     assert set(report["recall_curve"]) >= {"all", "lexical"}
-    assert (tmp_path / "bm25" / "report.md").read_text("utf-8").startswith("# Benchmark: gold")
+    markdown = (tmp_path / "bm25" / "report.md").read_text("utf-8")
+    assert markdown.startswith("# Benchmark: gold") and "### By language" in markdown
     assert (tmp_path / "bm25" / "recall_at_k.png").read_bytes()[:4] == b"\x89PNG"
+    # Questions with Hangul and without are scored apart (one English question here).
+    languages = report["breakdown"]["language"]
+    english = sum(i.answerable and not has_hangul(i.question) for i in gold_items)
+    assert set(languages) == {"hangul", "no_hangul"} and languages["no_hangul"]["n"] == english
+    assert {q["language"] for q in report["per_query"]} == {"hangul", "no_hangul"}
     assert main(["bench", "compare", str(tmp_path / "bm25"), str(tmp_path / "bigram")]) == 0
-    assert "retrieval.recall@5:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "retrieval.recall@5:" in out
+    assert f"retrieval[no_hangul, n={english}].recall@5:" in out
+    assert "retrieval[hangul, n=" in out
 
 
 def test_beir_directory(corpus_index, tmp_path):

@@ -62,3 +62,22 @@ def test_errors_are_clear_and_fail(run, args):
     out = run(*args)
     assert out.returncode == 1 and out.stderr.splitlines()[-1].startswith("error:"), out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "toml", "message"),
+    [({"CLUSTERQA_TOP_K": "many"}, None, "top_k"), ({}, "top_k = [\n", "clusterqa.toml")],
+)
+def test_bad_configuration_is_one_clear_line(tmp_path, env, toml, message):
+    if toml:
+        (tmp_path / "clusterqa.toml").write_text(toml, "utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "clusterqa.cli", "search", "메디콘밸리"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("error: invalid configuration") and message in out.stderr

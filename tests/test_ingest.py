@@ -73,6 +73,17 @@ def test_bad_file_in_a_batch_does_not_stop_the_rest(settings: Settings, docs_dir
     assert sorted(Path(f.path).name for f in report.failed) == ["empty.txt", "legacy.txt"]
 
 
+def test_korean_file_names_are_ingested_under_a_safe_id(settings, docs_dir):
+    (docs_dir / "오송 단지 현황.txt").write_text("오송 단지는 2010년에 조성되었다.", "utf-8")
+    report = ingest([docs_dir], settings, progress=False)
+    (doc_id,) = [d for d in report.added if d.startswith("osong-danji-hyeonhwang-")]
+    doc = load(settings.index_dir).documents[doc_id]
+    assert doc.source == "오송 단지 현황.txt" and doc.title == "오송 단지는 2010년에 조성되었다."
+    assert ingest([docs_dir], settings, progress=False).unchanged.count(doc_id) == 1
+    (docs_dir / "오송 단지 현황.txt").unlink()
+    assert ingest([docs_dir], settings, progress=False).removed == [doc_id]
+
+
 def test_files_outside_an_ingested_directory_are_kept(settings, docs_dir, tmp_path):
     single = tmp_path / "single.txt"
     single.write_text("송도 바이오 클러스터는 인천에 있다.", "utf-8")

@@ -1,9 +1,11 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from clusterqa.errors import InputError
-from clusterqa.parsers import parse
+from clusterqa.models import DOC_ID_RE
+from clusterqa.parsers import doc_id_for, parse
 
 LIMIT = 10_000_000
 KOREAN = "홍릉 바이오 클러스터는 서울에 있다. 예산은 1.55조 달러이다."
@@ -34,9 +36,11 @@ def test_other_encodings_are_rejected_clearly():
         ("a.txt", b"", "empty"),
         ("a.txt", b"   \n\t ", "no text"),
         ("a.txt", b"abc\x00\x01def", "binary"),
-        ("a.docx", b"PK\x03\x04", "unsupported file type .docx"),
+        ("a.xlsx", b"PK\x03\x04", "unsupported file type .xlsx"),
         ("noext", b"text", "unsupported file type"),
-        ("bad name!.txt", b"text", "file name"),
+        ("bad\u202ename.txt", b"text", "file name"),
+        ("tab\tname.txt", b"text", "file name"),
+        ("..txt", b"text", "file name"),
         ("a.pdf", b"not a pdf at all", "not a PDF"),
     ],
 )
@@ -53,6 +57,21 @@ def test_oversized_file_is_rejected():
 def test_path_components_never_reach_the_id():
     doc = parse("../../etc/secret.txt", KOREAN.encode(), LIMIT)
     assert doc.doc_id == "secret" and doc.source == "secret.txt"
+    doc = parse("C:\\Users\\김\\..\\보고서.txt", KOREAN.encode(), LIMIT)
+    assert doc.source == "보고서.txt"
+
+
+def test_korean_file_names_get_a_safe_stable_id():
+    doc = parse("바이오 클러스터 현황(2023).txt", KOREAN.encode(), LIMIT)
+    assert DOC_ID_RE.match(doc.doc_id) and doc.doc_id.startswith("baio-keulleoseuteo-")
+    assert doc.source == "바이오 클러스터 현황(2023).txt"
+    # The same name typed on macOS (decomposed jamo) is the same document.
+    decomposed = unicodedata.normalize("NFD", "바이오 클러스터 현황(2023).txt")
+    assert parse(decomposed, KOREAN.encode(), LIMIT).doc_id == doc.doc_id
+    names = ("보고서.txt", "보고서 .txt", "보고서1.txt", "報告書.txt", "😀.md")
+    ids = {doc_id_for(n) for n in names}
+    assert len(ids) == 5 and all(DOC_ID_RE.match(i) for i in ids)
+    assert doc_id_for("plain-name_1.txt") == "plain-name_1"  # ASCII ids stay as they were
 
 
 def test_pdf_keeps_page_numbers(make_pdf):

@@ -103,3 +103,18 @@ def test_canonical_text_records_page_spans():
     text, pages = canonicalise(parsed)
     assert [text[p.start : p.end] for p in pages] == ["첫 쪽.", "셋째 쪽."]
     assert [p.number for p in pages] == [1, 3]
+
+
+def test_table_rows_written_by_the_parsers_stay_rows():
+    rows = [
+        "구분 | 2021년 | 2022년 | 2023년",
+        "바이오 의약품 생산액 | 12조 3천억 원 | 14조 1천억 원 | 15조 9천억 원",
+        "의료기기 수출액 | 9조 원 | 10조 2천억 원 | 11조 원",
+    ]
+    text = "연도별 생산 실적은 다음과 같이 집계되었으며\n" + "\n".join(rows)
+    assert repair(text).split("\n")[1:] == rows
+
+
+def test_a_line_broken_after_a_comma_keeps_the_space():
+    text = "온라인 쇼핑몰 사업자로는 지마켓, 인터파크,\n쿠팡과 같은 대형 업체가 대부분을 차지한다."
+    assert "인터파크, 쿠팡과" in repair(text)

@@ -2,12 +2,17 @@ from pathlib import Path
 
 import pytest
 
-from clusterqa.errors import InputError
+from clusterqa.config import Settings
+from clusterqa.errors import IndexStateError, InputError
 from clusterqa.evaluation.bench import run_gold
 from clusterqa.evaluation.gold import load_gold
-from clusterqa.retrieval.factory import RETRIEVERS
+from clusterqa.ingest import build_snapshot, document_from_text
+from clusterqa.retrieval.base import Candidate
+from clusterqa.retrieval.factory import RETRIEVERS, make_retriever
+from clusterqa.retrieval.hybrid import HybridRetriever
 from clusterqa.retrieval.lexical import char_bigrams
 from clusterqa.search import Searcher
+from clusterqa.store import Snapshot
 
 HONGNEUNG = "000_cb8befbba9c2d448"
 GOLD = Path(__file__).parents[1] / "corpus" / "gold"
@@ -20,7 +25,8 @@ def searchers(corpus_index):
 
 @pytest.mark.parametrize("name", RETRIEVERS)
 def test_each_retriever_finds_a_stated_fact(searchers, name):
-    hits = searchers[name].search("전 세계 바이오기술 시장 1.55조 달러", 5)
+    # USE alone is the weakest leg (gold dev R@5 0.61, and blind to figures); it is fused.
+    hits = searchers[name].search("전 세계 바이오기술 시장 1.55조 달러", 10 if name == "use" else 5)
     assert any(h.chunk.doc_id == HONGNEUNG and "1.55조 달러" in h.chunk.text for h in hits)
 
 
@@ -36,10 +42,12 @@ def test_english_questions_reach_korean_passages(searchers):
     english = [i for i in load_gold([GOLD / "dev.jsonl"]) if i.style == "english"]
     recall = {
         name: run_gold(english, searchers[name], progress=False)["retrieval"]["recall@10"]
-        for name in ("bm25", "hybrid")
+        for name in ("bm25", "hybrid", "hybrid3")
     }
-    # BM25 can only match Latin tokens; the dense leg carries English to Korean text.
+    # BM25 can only match Latin tokens; the dense legs carry English to Korean text, and the
+    # cross-lingual one (USE v3) better than e5-small.
     assert recall["hybrid"] >= 0.5 and recall["hybrid"] > recall["bm25"] + 0.2, recall
+    assert recall["hybrid3"] >= recall["hybrid"] + 0.1, recall
 
 
 def test_hybrid_records_both_legs(searchers):
@@ -75,3 +83,63 @@ def test_invisible_characters_do_not_change_a_query(searchers):
     plain = searchers["hybrid"].search("메디콘밸리 설립", 3)
     hidden = searchers["hybrid"].search("메디\u200b콘밸리\u202e 설립\ufeff", 3)
     assert [h.chunk.chunk_id for h in hidden] == [h.chunk.chunk_id for h in plain]
+
+
+class _Leg:
+    """A leg answering every query with the same rows, best first."""
+
+    def __init__(self, name: str, rows: list[int]) -> None:
+        self.name, self._rows = name, rows
+
+    def search(self, query: str, k: int) -> list[Candidate]:
+        n = len(self._rows)
+        return [Candidate(r, float(n - i), {self.name: i + 1}) for i, r in enumerate(self._rows)]
+
+
+def test_fusion_weights_follow_the_query_language():
+    legs = [_Leg("bm25", [0, 1]), _Leg("dense", [1, 0]), _Leg("use", [2, 1])]
+    hybrid = HybridRetriever(legs, (1.0, 0.2, 0.0), (0.0, 0.2, 1.0))
+    korean = hybrid.search("한국어 질문", 3)
+    assert [c.row for c in korean] == [0, 1] and set(korean[0].ranks) == {"bm25", "dense"}
+    english = hybrid.search("an English question", 3)
+    assert [c.row for c in english] == [2, 1, 0]
+    assert set(english[1].ranks) == {"dense", "use"}
+    assert not any("bm25" in c.ranks for c in english)  # a leg weighted 0 is not searched
+
+
+def test_hybrid3_records_the_cross_lingual_leg(searchers):
+    hits = searchers["hybrid3"].search("What is the Medicon Valley?", 5)
+    assert any("use" in h.ranks for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_the_use_leg_needs_cross_lingual_vectors(searchers, corpus_index):
+    snapshot = searchers["bm25"].snapshot
+    manifest = snapshot.manifest.model_copy(update={"cross_model": None, "cross_dim": 0})
+    bare = Snapshot(
+        manifest,
+        snapshot.documents,
+        snapshot.chunks,
+        snapshot.embeddings,
+        snapshot.sentences,
+        snapshot.sentence_embeddings,
+    )
+    assert bare.cross_embeddings.shape == (len(bare.chunks), 0)
+    assert bare.cross_sentence_embeddings.shape == (len(bare.sentences), 0)
+    with pytest.raises(IndexStateError, match="no cross-lingual vectors"):
+        make_retriever("use", bare, corpus_index)
+
+
+def test_cross_lingual_vectors_follow_the_setting(tmp_path):
+    doc = document_from_text(
+        "memo", "메모", "메디콘밸리는 덴마크와 스웨덴에 걸친 바이오 클러스터이다."
+    )
+    off = Settings(index_dir=tmp_path, cross_lingual_leg=False)
+    without = build_snapshot(None, set(), [doc], off, progress=False)
+    assert without.manifest.cross_model is None
+    assert without.cross_embeddings.shape == (len(without.chunks), 0)
+    on = build_snapshot(without, {"memo"}, [], Settings(index_dir=tmp_path), progress=False)
+    assert on.manifest.cross_dim == 512 and len(on.chunks) == 1
+    assert on.cross_embeddings.shape == (1, 512)
+    assert on.cross_sentence_embeddings.shape == (len(on.sentences), 512) and on.sentences
+    assert on.chunk_sentences() == [list(range(len(on.sentences)))]

@@ -42,3 +42,24 @@ def test_orphans_are_removed_and_cli_ingests_are_served(corpus_index, start_serv
         ).json()
         assert answer["answer"]["text"] == "2,750억 원"
         assert answer["citations"][0]["doc_id"] == "jeju"
+
+
+def test_serving_never_imports_torch(corpus_index):
+    """The server answers with ONNX Runtime and the `tokenizers` library alone."""
+    script = (
+        "import sys\n"
+        "from clusterqa.config import Settings\n"
+        "from clusterqa.service import Service\n"
+        "from clusterqa.answering.answer import ask\n"
+        "service = Service(Settings())\n"
+        "response = ask(service.searcher, '메디콘밸리에는 대학이 몇 개 있나?', 5)\n"
+        "assert response.citations, response\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'peft')"
+        " if m in sys.modules))\n"
+    )
+    env = {**os.environ, "CLUSTERQA_INDEX_DIR": str(corpus_index.index_dir)}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

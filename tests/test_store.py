@@ -125,6 +125,9 @@ def test_a_sound_index_loads_and_round_trips(index: Path):
     assert [c.chunk_id for c in again.chunks] == [c.chunk_id for c in snapshot.chunks]
     assert np.array_equal(again.embeddings, snapshot.embeddings)
     assert np.array_equal(again.sentence_embeddings, snapshot.sentence_embeddings)
+    assert np.array_equal(again.cross_embeddings, snapshot.cross_embeddings)
+    assert np.array_equal(again.cross_sentence_embeddings, snapshot.cross_sentence_embeddings)
+    assert again.cross_embeddings.shape == (len(again.chunks), again.manifest.cross_dim)
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
@@ -191,7 +194,15 @@ def test_sentence_of_an_unknown_document(index: Path):
     assert "belongs to ghost, which is not in documents.jsonl" in _error(index)
 
 
-@pytest.mark.parametrize("name", ["embeddings.npy", "sentence_embeddings.npy"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "embeddings.npy",
+        "sentence_embeddings.npy",
+        "cross_embeddings.npy",
+        "cross_sentence_embeddings.npy",
+    ],
+)
 def test_embeddings_of_the_wrong_shape(index: Path, name: str):
     snapshot = _snapshot(index)
     vectors = np.load(snapshot / name)

@@ -196,6 +196,11 @@
   function citationMeta(c, extra) {
     const parts = [];
     if (c.page !== null && c.page !== undefined) parts.push(`${c.page}쪽`);
+    if (c.location) parts.push(c.location);
+    if (c.ocr) {
+      const conf = typeof c.ocr_confidence === "number" ? ` 신뢰도 ${Math.round(c.ocr_confidence)}` : "";
+      parts.push(`OCR 인식${conf} — 원본 쪽과 대조하세요`);
+    }
     parts.push(`문자 ${fmtInt(c.start)}–${fmtInt(c.end)}`);
     if (typeof c.score === "number") parts.push(`점수 ${c.score.toFixed(2)}`);
     if (extra) parts.push(extra);

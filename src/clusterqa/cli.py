@@ -6,13 +6,17 @@ import argparse
 import json
 import os
 import sys
+import tomllib
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from clusterqa.answering.answer import ask
 from clusterqa.answering.claims import cite
-from clusterqa.config import Settings
+from clusterqa.config import CONFIG_FILE, Settings
 from clusterqa.errors import ClusterQAError
 from clusterqa.ingest import ingest, remove
+from clusterqa.models import Citation
 from clusterqa.retrieval.factory import RETRIEVERS
 from clusterqa.search import Searcher, check_query
 from clusterqa.store import Snapshot, load
@@ -61,6 +65,14 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _where(c: Citation) -> str:
+    """Where a citation points, for people: page or section, OCR, document and offsets."""
+    place = c.location or f"p.{c.page or '-'}"
+    if c.ocr:
+        place += f" OCR {c.ocr_confidence or 0:.0f}%"
+    return f"{place}, {c.doc_id} {c.start}-{c.end}"
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     check_query(args.query, settings.max_query_chars)  # before the slow model load
     searcher = Searcher.open(settings, args.retriever)
@@ -72,9 +84,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print("no matching passages: none of the query's words occur in the indexed documents")
     for rank, hit in enumerate(hits, start=1):
         c = searcher.citation(hit)
-        print(
-            f"{rank}. [{c.doc_id} p.{c.page or '-'} {c.start}-{c.end}] {c.title}  ({c.score:.4f})"
-        )
+        print(f"{rank}. [{_where(c)}] {c.title}  ({c.score:.4f})")
         print(f"   {_snippet(c.quote)}")
     return 0
 
@@ -94,10 +104,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"not found in these documents: {response.reason}")
     for d in response.disagreements:
         c = d.citation
-        print(f"disagrees: {d.text} in {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"disagrees: {d.text} in {c.title} ({_where(c)})")
         print(f"    {_snippet(c.quote, 300)}")
     for i, c in enumerate(response.citations, start=1):
-        print(f"[{i}] {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"[{i}] {c.title} ({_where(c)})")
         print(f"    {_snippet(c.quote, 300)}")
     return 0
 
@@ -111,7 +121,7 @@ def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
     print(f"verdict: {response.verdict}")
     for i, src in enumerate(response.sources, start=1):
         c = src.citation
-        print(f"[{i}] {src.label:<11} {c.title} (p.{c.page or '-'}, {c.doc_id} {c.start}-{c.end})")
+        print(f"[{i}] {src.label:<11} {c.title} ({_where(c)})")
         print(f"    {_snippet(c.quote, 300)}")
     return 0
 
@@ -255,10 +265,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config_problems(exc: Exception) -> str:
+    if not isinstance(exc, ValidationError):
+        return f"{CONFIG_FILE}: {exc}"
+    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return "; ".join(problems) + f" (set by CLUSTERQA_* variables or {CONFIG_FILE})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args, Settings())
+        settings = Settings()
+    except (ValidationError, tomllib.TOMLDecodeError) as exc:
+        print(f"error: invalid configuration: {_config_problems(exc)}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, settings)
     except ClusterQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

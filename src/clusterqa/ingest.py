@@ -17,11 +17,12 @@ from tqdm import tqdm
 
 from clusterqa.chunking import chunk_document
 from clusterqa.config import Settings
-from clusterqa.embedders.factory import make_embedder
+from clusterqa.embedders.base import Embedder
+from clusterqa.embedders.factory import make_cross_embedder, make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
 from clusterqa.korean import morphemes, sentences_in
 from clusterqa.models import Document, PageText, ParsedDocument
-from clusterqa.parsers import parse, supported_suffixes
+from clusterqa.parsers import doc_id_for, parse, supported_suffixes
 from clusterqa.repair import VERSION as REPAIR_VERSION
 from clusterqa.repair import canonicalise, clean_title
 from clusterqa.store import (
@@ -84,7 +85,7 @@ def build_document(parsed: ParsedDocument, content_hash: str, meta: dict) -> Doc
     return Document(
         doc_id=parsed.doc_id,
         source=parsed.source,
-        title=clean_title(str(meta.get("title") or first_line))[:_TITLE_CHARS],
+        title=clean_title(str(meta.get("title") or parsed.title or first_line))[:_TITLE_CHARS],
         content_hash=content_hash,
         text=text,
         pages=pages,
@@ -174,6 +175,13 @@ def _previous(
         return None, files
 
 
+def _cross_vectors(cross: Embedder | None, texts: list[str], progress: bool) -> np.ndarray:
+    """The texts' cross-lingual vectors; no columns when the leg is off."""
+    if cross is None:
+        return np.zeros((len(texts), 0), dtype=np.float32)
+    return cross.embed_passages(texts, progress=progress)
+
+
 def build_snapshot(
     base: Snapshot | None,
     keep: set[str],
@@ -182,7 +190,7 @@ def build_snapshot(
     progress: bool,
 ) -> Snapshot:
     """`base` restricted to `keep`, plus `new_docs` chunked, tokenised and embedded, chunks and
-    their sentences."""
+    their sentences, by the cross-lingual encoder too when that leg is on."""
     # The model is loaded only here, so a no-op ingest stays fast.
     embedder = make_embedder(settings)
     kept = base.subset(keep) if base else _empty_snapshot(settings, embedder.dim)
@@ -190,6 +198,17 @@ def build_snapshot(
         raise IndexStateError(
             f"index vectors have {kept.manifest.dim} dimensions but {settings.model!r} gives "
             f"{embedder.dim}; run `clusterqa ingest --rebuild`"
+        )
+    cross = make_cross_embedder(settings) if settings.cross_lingual_leg else None
+    layout = (cross.name, cross.dim) if cross else (None, 0)
+    if (kept.manifest.cross_model, kept.manifest.cross_dim) != layout:
+        # The leg was switched on or off since `base` was written: what is kept follows.
+        kept.manifest.cross_model, kept.manifest.cross_dim = layout
+        kept.cross_embeddings = _cross_vectors(cross, [c.text for c in kept.chunks], progress)
+        kept.cross_sentence_embeddings = _cross_vectors(
+            cross,
+            [kept.documents[s.doc_id].text[s.start : s.end] for s in kept.sentences],
+            progress,
         )
     fresh: list[IndexedChunk] = []
     spans: dict[tuple[str, int, int], None] = {}  # chunks overlap, so sentences recur
@@ -202,9 +221,8 @@ def build_snapshot(
         kept.documents[doc.doc_id] = doc
     sentences = [Sentence(doc_id=d, start=s, end=e) for d, s, e in spans]
     vectors = embedder.embed_passages([c.text for c in fresh], progress=progress)
-    sentence_vectors = embedder.embed_passages(
-        [kept.documents[s.doc_id].text[s.start : s.end] for s in sentences], progress=progress
-    )
+    sentence_texts = [kept.documents[s.doc_id].text[s.start : s.end] for s in sentences]
+    sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress)
     return Snapshot(
         kept.manifest,
         kept.documents,
@@ -212,6 +230,12 @@ def build_snapshot(
         np.vstack([kept.embeddings, vectors]).astype(np.float32),
         kept.sentences + sentences,
         np.vstack([kept.sentence_embeddings, sentence_vectors]).astype(np.float32),
+        np.vstack(
+            [kept.cross_embeddings, _cross_vectors(cross, [c.text for c in fresh], progress)]
+        ),
+        np.vstack(
+            [kept.cross_sentence_embeddings, _cross_vectors(cross, sentence_texts, progress)]
+        ),
     )
 
 
@@ -234,7 +258,7 @@ def ingest(
         batch = {p.resolve() for p in files}
         for path in stale:
             if not path.is_file():
-                report.removed.append(path.stem)
+                report.removed.append(doc_id_for(path.name))
             elif path.resolve() not in batch:
                 files.append(path)
         entries = dict(base.manifest.documents) if base else {}
@@ -246,7 +270,7 @@ def ingest(
             try:
                 data = contents[path] if path in contents else path.read_bytes()
                 content_hash = hashlib.sha256(data).hexdigest()
-                doc_id = path.stem
+                doc_id = doc_id_for(path.name)
                 old = entries.get(doc_id)
                 if doc_id in seen:
                     raise InputError(f"{path}: another file in this batch has the id {doc_id!r}")
@@ -254,7 +278,7 @@ def ingest(
                     seen.add(doc_id)
                     report.unchanged.append(doc_id)
                     continue
-                parsed = parse(path.name, data, settings.max_file_bytes)
+                parsed = parse(path.name, data, settings.max_file_bytes, settings)
                 doc = build_document(parsed, content_hash, _metadata(path))
             except (ClusterQAError, OSError) as exc:
                 report.failed.append(FileFailure(path=str(path), error=str(exc)))

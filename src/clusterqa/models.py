@@ -10,7 +10,16 @@ from pydantic import BaseModel, Field
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-class PageText(BaseModel):
+class Provenance(BaseModel):
+    """How a stretch of text was obtained: OCR or a text layer, and where it sits in the file."""
+
+    ocr: bool = False
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence, 0-100
+    # Position in formats without pages, e.g. "구역 2 · 문단 14" (HWP, HWPX, DOCX).
+    location: str | None = None
+
+
+class PageText(Provenance):
     """Text of one source page as extracted; `number` is 1-based, None for formats without pages."""
 
     number: int | None
@@ -23,11 +32,12 @@ class ParsedDocument(BaseModel):
     doc_id: str
     source: str
     pages: list[PageText]
+    title: str | None = None  # from the file's own metadata, when it has a usable one
     warnings: list[str] = Field(default_factory=list)
 
 
-class PageSpan(BaseModel):
-    """Where a source page lies in the canonical text."""
+class PageSpan(Provenance):
+    """Where a source page (or section of a page-less format) lies in the canonical text."""
 
     number: int | None
     start: int
@@ -46,11 +56,15 @@ class Document(BaseModel):
     meta: dict[str, str | int | None] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
 
-    def page_at(self, offset: int) -> int | None:
+    def span_at(self, offset: int) -> PageSpan | None:
         for page in self.pages:
             if page.start <= offset < page.end:
-                return page.number
-        return self.pages[-1].number if self.pages else None
+                return page
+        return self.pages[-1] if self.pages else None
+
+    def page_at(self, offset: int) -> int | None:
+        span = self.span_at(offset)
+        return span.number if span else None
 
 
 class Chunk(BaseModel):
@@ -83,3 +97,21 @@ class Citation(BaseModel):
     end: int
     quote: str
     score: float
+    ocr: bool = False  # the quote was read by OCR from a page image: check it against the page
+    ocr_confidence: float | None = None
+    location: str | None = None  # section/paragraph in formats without pages
+
+    @classmethod
+    def of(cls, doc: Document, start: int, end: int, score: float) -> Citation:
+        span = doc.span_at(start)
+        provenance = span.model_dump(include={"ocr", "ocr_confidence", "location"}) if span else {}
+        return cls(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            page=span.number if span else None,
+            start=start,
+            end=end,
+            quote=doc.text[start:end],
+            score=score,
+            **provenance,
+        )

@@ -16,7 +16,7 @@ from clusterqa.models import PageSpan, ParsedDocument
 PAGE_SEPARATOR = "\n\n"
 # Bump when repair changes canonical text: indexes built by older code are then re-processed
 # (offsets of every citation point into this text).
-VERSION = 4  # 4: bidi controls removed
+VERSION = 5  # 5: table rows ("a | b | c", as the parsers write them) are never joined
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
@@ -41,6 +41,8 @@ _HEADING = re.compile(
     r"^(#{1,6}\s|[IVX]{1,4}[.\s]|\d{1,2}(\.\d{1,2})*\.?\s|\d{1,2}\)\s|[①-⑳]|[■□◆◇▶❖◎●]\s"
     r"|제\s?\d+\s?[장절])"
 )
+# A table row as the parsers write it: cells separated by " | ".
+_TABLE_ROW = re.compile(r"\S \| \S")
 _TERMINAL = re.compile(r"[.!?。:;]['\"’”)\]]*$|\[\d+\]\.?$")
 _MIN_WRAPPED_LINE = 15
 _MAX_HEADING = 40
@@ -79,6 +81,8 @@ def _clean(text: str) -> str:
 def _continues(prev: str, nxt: str) -> bool:
     """Whether line `nxt` continues the sentence that line `prev` broke off."""
     prev = prev.strip()
+    if _TABLE_ROW.search(prev) or _TABLE_ROW.search(nxt):
+        return False  # a row keeps its figures next to their labels
     return (
         len(prev) >= _MIN_WRAPPED_LINE
         and not _TERMINAL.search(prev)
@@ -96,6 +100,8 @@ def _glue(prev_raw: str, nxt: str, trailing_space_is_signal: bool) -> str:
         # The extractor kept a trailing space at word boundaries, so its absence means a split word.
         return ""
     a, b = left[-1], right[0]
+    if a in ",;:)]":
+        return " "  # punctuation that ends a word ("인터파크," + "쿠팡")
     if _HANGUL.match(a) and _HANGUL.match(b):
         return " " if needs_space(left.split()[-1], right.split()[0]) else ""
     if _HANGUL.match(b):
@@ -147,6 +153,9 @@ def canonicalise(parsed: ParsedDocument) -> tuple[str, list[PageSpan]]:
             parts.append(PAGE_SEPARATOR)
             offset += len(PAGE_SEPARATOR)
         parts.append(text)
-        spans.append(PageSpan(number=page.number, start=offset, end=offset + len(text)))
+        provenance = page.model_dump(include={"ocr", "ocr_confidence", "location"})
+        spans.append(
+            PageSpan(number=page.number, start=offset, end=offset + len(text), **provenance)
+        )
         offset += len(text)
     return "".join(parts), spans

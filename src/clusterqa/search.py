@@ -64,12 +64,4 @@ class Searcher:
 
     def citation(self, hit: Hit) -> Citation:
         doc = self.snapshot.documents[hit.chunk.doc_id]
-        return Citation(
-            doc_id=doc.doc_id,
-            title=doc.title,
-            page=hit.chunk.page,
-            start=hit.chunk.start,
-            end=hit.chunk.end,
-            quote=doc.text[hit.chunk.start : hit.chunk.end],
-            score=hit.score,
-        )
+        return Citation.of(doc, hit.chunk.start, hit.chunk.end, hit.score)

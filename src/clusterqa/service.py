@@ -4,6 +4,8 @@ another process (`clusterqa ingest`) is noticed and swapped in the same way."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import threading
 from pathlib import Path
@@ -12,7 +14,7 @@ from clusterqa.config import Settings
 from clusterqa.errors import ConflictError, IndexStateError, InputError
 from clusterqa.ingest import IngestReport, ingest, remove
 from clusterqa.models import DOC_ID_RE
-from clusterqa.parsers import parse
+from clusterqa.parsers import doc_id_for, file_name, parser_for
 from clusterqa.search import Searcher
 from clusterqa.store import snapshot_version
 
@@ -58,6 +60,7 @@ class Service:
     def _reload(self) -> None:
         with self._swap:
             self._open(snapshot_version(self.settings.index_dir))
+        _release_memory()
 
     def _remove_orphans(self) -> None:
         """Files in uploads/ that no indexed document comes from: left by a crash mid-upload."""
@@ -73,9 +76,11 @@ class Service:
     def add(self, filename: str, data: bytes, replace: bool = False) -> IngestReport:
         """Check and ingest one uploaded file, then keep it in uploads/ (the only file of its
         document id there). A name already indexed is refused unless `replace`."""
-        parse(filename, data, self.settings.max_file_bytes)  # clear error before anything is kept
-        name = Path(filename).name
-        doc_id = Path(name).stem
+        # Name and type first, for their own errors (415); the content is checked by the ingest
+        # itself (parsing twice would OCR a scanned upload twice), before anything is kept.
+        parser_for(filename)
+        name = file_name(filename)
+        doc_id = doc_id_for(name)
         with self._write:
             indexed = self.searcher.snapshot.manifest.documents.get(doc_id)
             if indexed and not replace:
@@ -97,8 +102,10 @@ class Service:
             return report
 
     def _remove_files(self, doc_id: str, keep: Path | None = None) -> None:
-        for path in self.upload_dir.glob(f"{doc_id}.*"):
-            if path.stem == doc_id and path != keep:
+        if not self.upload_dir.is_dir():
+            return
+        for path in self.upload_dir.iterdir():
+            if path != keep and path.is_file() and _doc_id_of(path) == doc_id:
                 path.unlink()
 
     def delete(self, doc_id: str) -> bool:
@@ -110,3 +117,17 @@ class Service:
             if removed:
                 self._reload()
             return bool(removed)
+
+
+def _doc_id_of(path: Path) -> str | None:
+    try:
+        return doc_id_for(path.name)
+    except InputError:
+        return None  # not a name an upload could have had
+
+
+def _release_memory() -> None:
+    """Hand freed heap back to the OS: after an ingest's large temporary arrays glibc keeps it,
+    and the server's RSS would stay at its peak."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(None).malloc_trim(0)

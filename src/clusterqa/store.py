@@ -2,9 +2,10 @@
 
 A snapshot holds the canonical documents, chunks with their BM25 tokens, the chunk
 embeddings, and the chunks' sentences with their own embeddings (answer extraction compares
-them with the question). The FAISS index is a flat inner-product index, rebuilt from the
-embeddings at load rather than stored. `index/CURRENT` names the live snapshot and is replaced
-with os.replace, so a reader sees either the old or the new index, never a half-written one.
+them with the question); with the cross-lingual leg on, chunks and sentences also have USE v3
+embeddings. The FAISS index is a flat inner-product index, rebuilt from the embeddings at load
+rather than stored. `index/CURRENT` names the live snapshot and is replaced with os.replace,
+so a reader sees either the old or the new index, never a half-written one.
 
 Integrity: CURRENT holds the snapshot's name and the sha256 of its `manifest.json`; the
 manifest records the size and sha256 of every data file. `load` checks both, then the data
@@ -14,6 +15,7 @@ IndexStateError that says how to rebuild.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -26,6 +28,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import takewhile
 from pathlib import Path
 
 import faiss
@@ -35,7 +38,8 @@ from pydantic import BaseModel, ValidationError
 from clusterqa.errors import IndexStateError
 from clusterqa.models import Chunk, Document
 
-SCHEMA_VERSION = 3  # 2: sentence embeddings; 3: file checksums, FAISS index built at load
+# 2: sentence embeddings; 3: file checksums, FAISS index built at load; 4: cross-lingual vectors
+SCHEMA_VERSION = 4
 
 # The data files of a snapshot, besides manifest.json; each is checksummed in the manifest.
 DATA_FILES = (
@@ -44,6 +48,8 @@ DATA_FILES = (
     "embeddings.npy",
     "sentences.jsonl",
     "sentence_embeddings.npy",
+    "cross_embeddings.npy",
+    "cross_sentence_embeddings.npy",
 )
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -85,6 +91,9 @@ class Manifest(BaseModel):
     documents: dict[str, DocEntry] = {}
     created: float = 0.0
     files: dict[str, FileEntry] = {}  # schema 3: size and sha256 of each of DATA_FILES
+    # schema 4: the cross-lingual leg's model, None (and no columns) when the leg is off
+    cross_model: str | None = None
+    cross_dim: int = 0
 
 
 class IndexedChunk(Chunk):
@@ -101,7 +110,8 @@ class Sentence(BaseModel):
 
 @dataclass
 class Snapshot:
-    """An index held in memory; chunks, rows of `embeddings` and FAISS ids share one order."""
+    """An index held in memory; chunks, rows of `embeddings` and `cross_embeddings` and FAISS
+    ids share one order, as do sentences and rows of their two embedding arrays."""
 
     manifest: Manifest
     documents: dict[str, Document]
@@ -109,6 +119,9 @@ class Snapshot:
     embeddings: np.ndarray
     sentences: list[Sentence]
     sentence_embeddings: np.ndarray
+    # None: the cross-lingual leg is off; stored as arrays without columns
+    cross_embeddings: np.ndarray | None = None
+    cross_sentence_embeddings: np.ndarray | None = None
     faiss_index: faiss.Index = field(init=False)
     _sentence_rows: dict[tuple[str, int, int], int] = field(init=False, repr=False)
 
@@ -116,6 +129,10 @@ class Snapshot:
         self.faiss_index = faiss.IndexFlatIP(self.manifest.dim)
         if len(self.embeddings):
             self.faiss_index.add(np.ascontiguousarray(self.embeddings, dtype=np.float32))
+        if self.cross_embeddings is None:
+            self.cross_embeddings = np.zeros((len(self.chunks), 0), dtype=np.float32)
+        if self.cross_sentence_embeddings is None:
+            self.cross_sentence_embeddings = np.zeros((len(self.sentences), 0), dtype=np.float32)
         self._sentence_rows = {(s.doc_id, s.start, s.end): i for i, s in enumerate(self.sentences)}
 
     def sentence_vectors(self, spans: list[tuple[str, int, int]]) -> np.ndarray | None:
@@ -124,6 +141,21 @@ class Snapshot:
         if None in rows:
             return None
         return self.sentence_embeddings[rows]
+
+    def chunk_sentences(self) -> list[list[int]]:
+        """For each chunk, the rows of the sentences inside it."""
+        by_doc: dict[str, list[tuple[int, int, int]]] = {}
+        for row, s in enumerate(self.sentences):
+            by_doc.setdefault(s.doc_id, []).append((s.start, s.end, row))
+        for spans in by_doc.values():
+            spans.sort()
+        out = []
+        for c in self.chunks:
+            spans = by_doc.get(c.doc_id, [])
+            first = bisect.bisect_left(spans, (c.start, -1, -1))
+            inside = takewhile(lambda span, end=c.end: span[0] < end, spans[first:])
+            out.append([row for _, end, row in inside if end <= c.end])
+        return out
 
     def subset(self, keep: set[str]) -> Snapshot:
         """A copy holding only the documents in `keep`."""
@@ -139,6 +171,8 @@ class Snapshot:
             self.embeddings[rows],
             [self.sentences[i] for i in sentences],
             self.sentence_embeddings[sentences],
+            self.cross_embeddings[rows],
+            self.cross_sentence_embeddings[sentences],
         )
 
 
@@ -368,6 +402,11 @@ def _load(pointer: _Pointer) -> Snapshot:
     try:
         if manifest.dim < 1:
             raise _Damage(f"the manifest gives the vectors {manifest.dim} dimensions")
+        if manifest.cross_dim < 0 or (manifest.cross_model is None) != (manifest.cross_dim == 0):
+            raise _Damage(
+                f"the manifest gives the cross-lingual vectors of {manifest.cross_model!r} "
+                f"{manifest.cross_dim} dimensions"
+            )
         raw = {name: _verified(path, name, manifest) for name in DATA_FILES}
         docs = _parse_jsonl(raw["documents.jsonl"], "documents.jsonl", Document)
         chunks = _parse_jsonl(raw["chunks.jsonl"], "chunks.jsonl", IndexedChunk)
@@ -383,9 +422,16 @@ def _load(pointer: _Pointer) -> Snapshot:
             "sentences",
             manifest.dim,
         )
+        cross = [
+            _parse_npy(raw[name], name, len(rows), what, manifest.cross_dim)
+            for name, rows, what in (
+                ("cross_embeddings.npy", chunks, "chunks"),
+                ("cross_sentence_embeddings.npy", sentences, "sentences"),
+            )
+        ]
     except _Damage as exc:
         raise _damaged(path, str(exc), manifest) from exc
-    return Snapshot(manifest, documents, chunks, embeddings, sentences, sentence_embeddings)
+    return Snapshot(manifest, documents, chunks, embeddings, sentences, sentence_embeddings, *cross)
 
 
 def load(index_dir: Path) -> Snapshot:
@@ -440,6 +486,8 @@ def save(index_dir: Path, snapshot: Snapshot) -> Path:
     _npy(tmp / "embeddings.npy", snapshot.embeddings)
     _jsonl(tmp / "sentences.jsonl", snapshot.sentences)
     _npy(tmp / "sentence_embeddings.npy", snapshot.sentence_embeddings)
+    _npy(tmp / "cross_embeddings.npy", snapshot.cross_embeddings)
+    _npy(tmp / "cross_sentence_embeddings.npy", snapshot.cross_sentence_embeddings)
     snapshot.manifest.schema_version = SCHEMA_VERSION
     snapshot.manifest.created = time.time()
     snapshot.manifest.files = {f: _file_entry(tmp / f) for f in DATA_FILES}

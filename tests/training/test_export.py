@@ -45,7 +45,7 @@ def test_onnx_graph_matches_torch_with_its_adapter(exported, torch_reader):
     reader = Reader(exported, graph=GRAPH)
     windows = [w for q, p in QUESTIONS for w in encode_windows(reader.tokenizer, q, p, reader.cfg)]
     assert len({len(w.input_ids) for w in windows}) > 1  # padded batch, several lengths
-    ids, mask = pad(windows, reader.tokenizer.pad_token_id)
+    ids, mask = pad(windows, reader.tokenizer.pad_id)
     with torch.no_grad():
         expected = [t.numpy() for t in torch_reader(torch.from_numpy(ids), torch.from_numpy(mask))]
     got = reader.logits(windows)
@@ -53,6 +53,18 @@ def test_onnx_graph_matches_torch_with_its_adapter(exported, torch_reader):
     np.testing.assert_allclose(got[0][real], expected[0][real], atol=1e-3)
     np.testing.assert_allclose(got[1][real], expected[1][real], atol=1e-3)
     np.testing.assert_allclose(got[2], expected[2], atol=1e-3)
+
+
+def test_windows_are_those_transformers_makes(exported):
+    """Serving tokenizes with `tokenizers` alone; the windows equal what transformers cuts."""
+    from transformers import AutoTokenizer
+
+    hf, reader = AutoTokenizer.from_pretrained(str(exported)), Reader(exported)
+    for question, passage in QUESTIONS:
+        expected = hf(question, passage, truncation="only_second", max_length=reader.cfg.max_length,
+                      stride=reader.cfg.stride, return_overflowing_tokens=True)  # fmt: skip
+        windows = encode_windows(reader.tokenizer, question, passage, reader.cfg)
+        assert [w.input_ids for w in windows] == expected["input_ids"]
 
 
 def test_quantized_graph_picks_the_same_spans(exported):

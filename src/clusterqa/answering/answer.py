@@ -53,15 +53,7 @@ class AskResponse(BaseModel):
 def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
     """The sentence that states the answer, as a verifiable citation."""
     doc = searcher.snapshot.documents[best.doc_id]
-    return Citation(
-        doc_id=doc.doc_id,
-        title=doc.title,
-        page=doc.page_at(best.sentence_start),
-        start=best.sentence_start,
-        end=best.sentence_end,
-        quote=doc.text[best.sentence_start : best.sentence_end],
-        score=best.score,
-    )
+    return Citation.of(doc, best.sentence_start, best.sentence_end, best.score)
 
 
 def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:

@@ -86,9 +86,7 @@ def cite(searcher: Searcher, claim: str, k: int = 5) -> CiteResponse:
         overlap, s, e = best
         sentence = doc.text[s:e]
         label = _label(overlap, claimed, find_quantities(sentence))
-        sentence_citation = searcher.citation(hit).model_copy(
-            update={"start": s, "end": e, "quote": sentence, "page": doc.page_at(s)}
-        )
+        sentence_citation = Citation.of(doc, s, e, hit.score)
         sources.append(
             Source(
                 label=label,
@@ -142,9 +140,7 @@ def disagreements(
                 agree += 1
                 continue
             other = same_kind[0]
-            citation = searcher.citation(hit).model_copy(
-                update={"start": s, "end": e, "quote": sentence, "page": doc.page_at(s)}
-            )
+            citation = Citation.of(doc, s, e, hit.score)
             others.append(
                 Disagreement(text=other.text, value=other.value, unit=other.unit, citation=citation)
             )

@@ -17,10 +17,11 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from clusterqa.embedders.table import load_table
+from clusterqa.embedders.tokenizer import SharedTokenizer, load_tokenizer
 from clusterqa.errors import ClusterQAError
 
 MODEL_DIR = Path(__file__).parent / "reader_model"
@@ -52,29 +53,23 @@ class Span:
     answerable: float  # the window's answerability logit
 
 
-def encode_windows(tokenizer: Any, question: str, passage: str, cfg: WindowConfig) -> list[Window]:
+def encode_windows(
+    tokenizer: SharedTokenizer, question: str, passage: str, cfg: WindowConfig
+) -> list[Window]:
     """Overlapping windows of `passage`, each read together with the question."""
+    truncation = {"max_length": cfg.max_length, "stride": cfg.stride, "strategy": "only_second"}
     question = question[: cfg.max_question_chars]
-    tokens = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
-    if len(tokens["input_ids"]) > cfg.max_question_tokens:
-        question = question[: tokens["offset_mapping"][cfg.max_question_tokens - 1][1]]
-    encoded = tokenizer(
-        question,
-        passage,
-        truncation="only_second",
-        max_length=cfg.max_length,
-        stride=cfg.stride,
-        return_overflowing_tokens=True,
-        return_offsets_mapping=True,
-    )
+    offsets = tokenizer.encode(question, truncation=truncation, special=False).offsets
+    if len(offsets) > cfg.max_question_tokens:
+        question = question[: offsets[cfg.max_question_tokens - 1][1]]
+    first = tokenizer.encode(question, passage, truncation=truncation)
     windows = []
-    for i, ids in enumerate(encoded["input_ids"]):
-        sequence = encoded.sequence_ids(i)
+    for encoded in (first, *first.overflowing):
         offsets = [
             tuple(o) if s == 1 and o[1] > o[0] else None
-            for o, s in zip(encoded["offset_mapping"][i], sequence, strict=True)
+            for o, s in zip(encoded.offsets, encoded.sequence_ids, strict=True)
         ]
-        windows.append(Window(list(ids), offsets))
+        windows.append(Window(list(encoded.ids), offsets))
     return windows
 
 
@@ -118,24 +113,26 @@ class Reader:
 
     def __init__(self, directory: Path, graph: str = "reader.int8.onnx", threads: int = 1) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.enable_cpu_mem_arena = False  # as the embedder: an arena keeps its peak batch
         try:
             self._session = ort.InferenceSession(
                 str(directory / graph), options, providers=["CPUExecutionProvider"]
             )
-            self.tokenizer = AutoTokenizer.from_pretrained(str(directory))
             meta = json.loads((directory / "reader.json").read_text("utf-8"))
+            self.cfg = WindowConfig(**meta["windows"])
+            self.tokenizer = load_tokenizer(directory)
+            self._table = load_table(directory, quantized=".int8." in graph)
         except Exception as exc:
             raise ClusterQAError(f"cannot load the reader model {directory}: {exc}") from exc
-        self.cfg = WindowConfig(**meta["windows"])
 
     def logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ids, mask = pad(windows, self.tokenizer.pad_token_id)
-        start, end, answerable = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+        ids, mask = pad(windows, self.tokenizer.pad_id)
+        inputs = {"inputs_embeds": self._table.lookup(ids), "attention_mask": mask}
+        start, end, answerable = self._session.run(None, inputs)
         return start, end, answerable
 
     def read(self, question: str, passages: list[str], batch: int = 8) -> list[list[Span]]:

@@ -37,6 +37,18 @@ def _load(
     return SentenceTransformerEmbedder(name, path, *prompts, batch_size=batch)
 
 
+@lru_cache(maxsize=1)
+def _load_use(threads: int) -> Embedder:
+    from clusterqa.embedders.use import UseEmbedder
+
+    return UseEmbedder(threads)
+
+
+def make_cross_embedder(settings: Settings) -> Embedder:
+    """The cross-lingual leg's encoder (USE v3), one per process."""
+    return _load_use(settings.embed_threads)
+
+
 def make_embedder(settings: Settings) -> Embedder:
     """One loaded model per configuration and process."""
     return _load(

@@ -19,10 +19,12 @@ import numpy as np
 from tqdm import tqdm
 
 from clusterqa.embedders.cache import is_complete, publish, staging_dir
+from clusterqa.embedders.table import load_table, save_table
+from clusterqa.embedders.tokenizer import load_tokenizer
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
-_EXPORT_VERSION = 1
+_EXPORT_VERSION = 2  # 2: token embedding table outside the graph
 _MARKER = "clusterqa-onnx.json"
 _GRAPH = "model.onnx"
 
@@ -52,30 +54,32 @@ def _export(path: str, out: Path) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask):
-            features = {"input_ids": input_ids, "attention_mask": attention_mask}
+        def forward(self, inputs_embeds, attention_mask):
+            features = {"inputs_embeds": inputs_embeds, "attention_mask": attention_mask}
             return self.model(features)["sentence_embedding"]
 
     with staging_dir(out) as staging:
         sample = model.tokenizer(["query: 예시 문장"], return_tensors="pt")
+        table = model[0].auto_model.get_input_embeddings().weight.detach()
         # The tracer warns about shape checks frozen into the graph; they compare the mask with the
         # tokens, which always agree, and the parity tests cover other lengths and batches.
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
                 Graph().eval(),
-                (sample["input_ids"], sample["attention_mask"]),
+                (table[sample["input_ids"]], sample["attention_mask"]),
                 str(staging / _GRAPH),
-                input_names=["input_ids", "attention_mask"],
+                input_names=["inputs_embeds", "attention_mask"],
                 output_names=["embedding"],
                 dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
+                    "inputs_embeds": {0: "batch", 1: "tokens"},
                     "attention_mask": {0: "batch", 1: "tokens"},
                     "embedding": {0: "batch"},
                 },
                 opset_version=17,
                 dynamo=False,  # the TorchScript exporter needs no extra packages
             )
+        save_table(table.numpy(), staging)
         model.tokenizer.save_pretrained(str(staging))
         marker = {
             "export_version": _EXPORT_VERSION,
@@ -110,7 +114,6 @@ class OnnxEmbedder:
         threads: int,
     ) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         directory = ensure_onnx_model(path, cache_dir)
         marker = json.loads((directory / _MARKER).read_text("utf-8"))
@@ -118,16 +121,20 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads  # see Settings.embed_threads
         # Busy-waiting worker threads would steal the CPU from concurrent requests.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # No memory arena: it keeps the peak of the largest batch (an ingest's passages) for the
+        # life of the process; plain allocations cost little next to the matrix products.
+        options.enable_cpu_mem_arena = False
         try:
             self._session = ort.InferenceSession(
                 str(directory / _GRAPH), options, providers=["CPUExecutionProvider"]
             )
-            self._tokenizer = AutoTokenizer.from_pretrained(str(directory))
+            self._tokenizer = load_tokenizer(directory)
+            self._table = load_table(directory)
         except Exception as exc:
             raise ClusterQAError(f"cannot load ONNX model {directory}: {exc}") from exc
         self.name = name
         self.dim = int(marker["dim"])
-        self._max_length = int(marker["max_seq_length"])
+        self._truncation = {"max_length": int(marker["max_seq_length"])}
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
         self._batch_size = batch_size
@@ -136,10 +143,11 @@ class OnnxEmbedder:
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(os.sched_getaffinity(0))))
 
     def _batch(self, texts: list[str]) -> np.ndarray:
-        encoded = self._tokenizer(
-            texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="np"
-        )
-        inputs = {k: encoded[k].astype(np.int64) for k in ("input_ids", "attention_mask")}
+        encoded = self._tokenizer.encode_batch(texts, truncation=self._truncation)
+        inputs = {
+            "inputs_embeds": self._table.lookup(np.array([e.ids for e in encoded])),
+            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+        }
         return self._session.run(None, inputs)[0]
 
     def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:

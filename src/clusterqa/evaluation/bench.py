@@ -17,12 +17,19 @@ from clusterqa.config import Settings
 from clusterqa.evaluation.datasets import RetrievalSet
 from clusterqa.evaluation.gold import GoldItem, locate
 from clusterqa.ingest import build_snapshot, document_from_text
+from clusterqa.korean import has_hangul
 from clusterqa.models import Hit
 from clusterqa.search import Searcher
 from clusterqa.store import Snapshot
 
 METRICS = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 20
+# Query language as retrieval sees it: fusion weights follow whether a query has Hangul.
+BREAKDOWNS = ("style", "doc", "answer_type", "language")
+
+
+def language(question: str) -> str:
+    return "hangul" if has_hangul(question) else "no_hangul"
 
 
 def relevant_chunks(item: GoldItem, searcher: Searcher) -> list[str]:
@@ -128,6 +135,7 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
                 "style": item.style,
                 "doc": item.doc_id,
                 "answer_type": item.answer_type,
+                "language": language(item.question),
                 "answerable": item.answerable,
                 "first_relevant_rank": first,
                 "retrieved": retrieved[:10],
@@ -139,7 +147,7 @@ def run_gold(items: list[GoldItem], searcher: Searcher, progress: bool = True) -
             }
         )
     breakdowns: dict[str, dict[str, dict]] = {}
-    for key in ("style", "doc", "answer_type"):
+    for key in BREAKDOWNS:
         groups: dict[str, list[dict]] = defaultdict(list)
         for row in per_query:
             groups[row[key]].append(row)

@@ -88,6 +88,16 @@ def compare(a: dict, b: dict) -> str:
             vb = (b.get(section) or {}).get(metric)
             if isinstance(va, int | float) and isinstance(vb, int | float) and metric != "n":
                 lines.append(f"{section}.{metric}: {va} -> {vb} ({vb - va:+.4f})")
+    # Per query language (gold sets): the fusion weights differ by it, so a change can help one
+    # language and hurt the other.
+    groups_b = (b.get("breakdown") or {}).get("language", {})
+    for group, ra in ((a.get("breakdown") or {}).get("language") or {}).items():
+        rb = groups_b.get(group) or {}
+        for metric in HEADLINE:
+            va, vb = ra.get(metric), rb.get(metric)
+            if isinstance(va, int | float) and isinstance(vb, int | float):
+                delta = f"{va} -> {vb} ({vb - va:+.4f})"
+                lines.append(f"retrieval[{group}, n={ra['n']}].{metric}: {delta}")
     ranks_b = {q["id"]: q for q in b["per_query"]}
     gained, lost = [], []
     for q in a["per_query"]:

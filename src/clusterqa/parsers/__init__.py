@@ -1,5 +1,12 @@
 """Document parsers, one module per format, chosen by file suffix."""
 
-from clusterqa.parsers.base import Parser, parse, parser_for, supported_suffixes
+from clusterqa.parsers.base import (
+    Parser,
+    doc_id_for,
+    file_name,
+    parse,
+    parser_for,
+    supported_suffixes,
+)
 
-__all__ = ["Parser", "parse", "parser_for", "supported_suffixes"]
+__all__ = ["Parser", "doc_id_for", "file_name", "parse", "parser_for", "supported_suffixes"]

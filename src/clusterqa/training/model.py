@@ -20,8 +20,15 @@ class ReaderNet(torch.nn.Module):
         self.span = torch.nn.Linear(hidden, 2)
         self.answerable = torch.nn.Linear(hidden, 1)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    def forward(
+        self,
+        input_ids: torch.Tensor | None,
+        attention_mask: torch.Tensor,
+        inputs_embeds: torch.Tensor | None = None,  # token vectors instead of ids (the export)
+    ):
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, inputs_embeds=inputs_embeds
+        ).last_hidden_state
         start, end = self.span(hidden).unbind(-1)
         # Padding can never be a span boundary.
         blocked = attention_mask == 0

