@@ -31,7 +31,8 @@ def test_ask_json_shape(run):
     assert set(body) >= {"question", "answer", "abstained", "citations", "passages"}
     assert body["citations"] and not body["abstained"]
     for c in body["citations"]:
-        assert set(c) == {"doc_id", "title", "page", "start", "end", "quote", "score"}
+        assert set(c) == {"doc_id", "title", "page", "start", "end", "quote", "score", "ocr",
+                          "ocr_confidence", "location"}  # fmt: skip
 
 
 def test_search_human_output_and_k(run):

@@ -133,7 +133,7 @@ def test_no_index_is_a_clear_error(settings: Settings):
 def test_killed_ingest_leaves_previous_index_loadable(settings, docs_dir, sig):
     ingest([docs_dir], settings, progress=False)
     before = load(settings.index_dir)
-    (docs_dir / BIG).write_text((CORPUS / BIG).read_text("utf-8")[:8000], "utf-8")
+    (docs_dir / BIG).write_text((CORPUS / BIG).read_text("utf-8")[:16000], "utf-8")
     env = {**os.environ, "CLUSTERQA_INDEX_DIR": str(settings.index_dir), "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "clusterqa.cli", "ingest", str(docs_dir)],
@@ -141,7 +141,8 @@ def test_killed_ingest_leaves_previous_index_loadable(settings, docs_dir, sig):
         env=env,
         text=True,
     )
-    # Wait until the new document is being embedded, then kill the process mid-work.
+    # Wait until the new document is being embedded, then kill the process mid-work (the
+    # document is long enough that a loaded machine still catches it before it is done).
     deadline = time.monotonic() + 120
     seen = ""
     while "embedding:" not in seen and time.monotonic() < deadline:

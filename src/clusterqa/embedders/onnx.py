@@ -155,15 +155,24 @@ class OnnxEmbedder:
         # Similar lengths in one batch waste less on padding, as sentence-transformers does.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         batches = [order[i : i + self._batch_size] for i in range(0, len(order), self._batch_size)]
-        done = self._pool.map(lambda rows: self._batch([prompt + texts[i] for i in rows]), batches)
-        for rows, vectors in tqdm(
-            zip(batches, done, strict=True),
-            total=len(batches),
-            desc="embedding",
-            unit="batch",
-            disable=not progress,
-        ):
-            out[rows] = vectors
+        futures = [
+            self._pool.submit(self._batch, [prompt + texts[i] for i in rows]) for rows in batches
+        ]
+        try:
+            for rows, future in tqdm(
+                zip(batches, futures, strict=True),
+                total=len(batches),
+                desc="embedding",
+                unit="batch",
+                disable=not progress,
+            ):
+                out[rows] = future.result()
+        except BaseException:
+            # Ctrl-C or a failed batch: the batches not started yet are dropped, not run to
+            # the end before the process may exit.
+            for future in futures:
+                future.cancel()
+            raise
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
