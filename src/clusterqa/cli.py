@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tomllib
 from pathlib import Path
@@ -272,6 +273,11 @@ def _config_problems(exc: Exception) -> str:
     return "; ".join(problems) + f" (set by CLUSTERQA_* variables or {CONFIG_FILE})"
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    print("interrupted; the previous index is intact", file=sys.stderr, flush=True)
+    os._exit(130)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -279,14 +285,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ValidationError, tomllib.TOMLDecodeError) as exc:
         print(f"error: invalid configuration: {_config_problems(exc)}", file=sys.stderr)
         return 2
+    # Ctrl-C ends the process at once, as a kill would (every write is atomic, so that is
+    # safe): a KeyboardInterrupt raised inside a native library can be swallowed there.
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         return args.func(args, settings)
     except ClusterQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; the previous index is intact", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # The reader (`| head`) closed the pipe early: not a failure. Point stdout at /dev/null
         # so that Python's final flush does not raise again.
