@@ -111,9 +111,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
 
-    @app.middleware("http")  # added last, so outermost: every response gets the headers
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+    # Added last, so outermost: every response gets the headers, every request counts as running
+    # (the server trims its heap when the last one ends).
+    @app.middleware("http")
+    async def every_request(request: Request, call_next):
+        with service.in_use():
+            response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         return response
 

@@ -109,10 +109,13 @@ class Server:
         """Resident memory of the server now and at its peak (Linux /proc)."""
         status = Path(f"/proc/{self.proc.pid}/status").read_text().splitlines()
         fields = dict(line.split(":", 1) for line in status)
-        kib = {k: int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM")}
+        kib = {k: int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
         return {
             "rss_mib": round(kib["VmRSS"] / 1024, 1),
             "peak_rss_mib": round(kib["VmHWM"] / 1024, 1),
+            # file-backed: pages of memory-mapped files (the token tables) and of libraries
+            "anon_mib": round(kib["RssAnon"] / 1024, 1),
+            "file_mib": round(kib["RssFile"] / 1024, 1),
         }
 
     def log_tail(self, lines: int = 40) -> str:
@@ -263,8 +266,8 @@ def main() -> None:
     parser.add_argument(
         "--index",
         type=Path,
-        default=Path(os.environ.get("CLUSTERQA_INDEX_DIR", "/tmp/cqindex")),
-        help="index to copy and serve (default: $CLUSTERQA_INDEX_DIR or /tmp/cqindex)",
+        default=Path(os.environ.get("CLUSTERQA_INDEX_DIR", "index")),
+        help="index to copy and serve (default: $CLUSTERQA_INDEX_DIR or index)",
     )
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")

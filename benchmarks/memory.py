@@ -83,16 +83,19 @@ def main() -> None:
     server = None
     curve: list[tuple[float, float]] = []
     marks: dict[str, float] = {}
+    split: dict[str, tuple[float, float]] = {}  # anonymous and file-backed RSS at each mark
     try:
         server = Server(args.index, free_port(), workdir)
         server.wait_ready()
         t0 = time.perf_counter()
 
         def sample(mark: str | None = None) -> float:
-            rss = server.rss_mib()["rss_mib"]
-            curve.append((round(time.perf_counter() - t0, 1), rss))
+            now = server.rss_mib()
+            rss = now["rss_mib"]
+            curve.append((round(time.perf_counter() - t0, 1), rss, now["anon_mib"]))
             if mark:
                 marks[mark] = rss
+                split[mark] = (now["anon_mib"], now["file_mib"])
             return rss
 
         sample("start")
@@ -134,6 +137,7 @@ def main() -> None:
         "config": vars(args) | {"index": str(args.index), "out": str(args.out)},
         "churn_document_chunks": chunks,
         "rss_mib": marks,
+        "anon_file_mib": split,
         "peak_rss_mib": peak,
         "growth_after_churn": round(growth, 4),
         "at_rest_gb": round(rest_gb, 3),
@@ -150,9 +154,9 @@ def main() -> None:
         f"document under {args.readers} reading clients ({stats['done'][0]} answers, errors "
         f"{stats['errors'] or 0}); peak {peak} MiB.",
         "",
-        "| point | RSS MiB |",
-        "|---|---:|",
-        *(f"| {k} | {v} |" for k, v in marks.items()),
+        "| point | RSS MiB | anonymous | file-backed |",
+        "|---|---:|---:|---:|",
+        *(f"| {k} | {v} | {split[k][0]} | {split[k][1]} |" for k, v in marks.items()),
         "",
         f"Growth after churn {growth:+.1%} (target ≤ +10 %); at rest {rest_gb:.2f} GB "
         "(target ≤ 1.5 GB).",

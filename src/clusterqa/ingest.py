@@ -20,7 +20,7 @@ from clusterqa.config import Settings
 from clusterqa.embedders.base import Embedder
 from clusterqa.embedders.factory import make_cross_embedder, make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
-from clusterqa.korean import morphemes, sentences_in
+from clusterqa.korean import ANALYSER, morphemes, sentences_in
 from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import doc_id_for, parse, supported_suffixes
 from clusterqa.repair import VERSION as REPAIR_VERSION
@@ -126,6 +126,7 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
         bm25_pos_prefixes=list(settings.bm25_pos_prefixes),
+        analyser=ANALYSER,
     )
     empty = np.zeros((0, dim), dtype=np.float32)
     return Snapshot(manifest, {}, [], empty, [], empty)
@@ -134,9 +135,9 @@ def _empty_snapshot(settings: Settings, dim: int) -> Snapshot:
 def _previous(
     settings: Settings, rebuild: bool, report: IngestReport
 ) -> tuple[Snapshot | None, list[Path]]:
-    """The snapshot to build on, or None when there is none, `rebuild` is asked, its schema or
-    chunking settings changed or it is damaged; then also the files of the old index, which are
-    re-read so no indexed document is lost."""
+    """The snapshot to build on, or None when there is none, `rebuild` is asked, its schema,
+    chunking settings or analyser changed or it is damaged; then also the files of the old
+    index, which are re-read so no indexed document is lost."""
     if not (settings.index_dir / "CURRENT").exists():
         return None, []
     try:
@@ -159,12 +160,14 @@ def _previous(
         manifest.chunk_size,
         manifest.chunk_overlap,
         manifest.bm25_pos_prefixes,
+        manifest.analyser,
     ) == (
         SCHEMA_VERSION,
         REPAIR_VERSION,
         settings.chunk_size,
         settings.chunk_overlap,
         list(settings.bm25_pos_prefixes),
+        ANALYSER,
     )
     if not same_layout:
         return None, files

@@ -8,6 +8,8 @@ import contextlib
 import ctypes
 import logging
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from clusterqa.config import Settings
@@ -20,6 +22,9 @@ from clusterqa.store import snapshot_version
 
 log = logging.getLogger(__name__)
 
+# At most this often, freed heap is handed back when the last running request ends.
+IDLE_TRIM_S = 2.0
+
 
 class Service:
     def __init__(self, settings: Settings) -> None:
@@ -30,7 +35,28 @@ class Service:
         self._unloadable: str | None = None  # a newer snapshot that failed to load
         self._write = threading.Lock()  # one upload or deletion at a time
         self._swap = threading.Lock()
+        self._active = 0  # requests running now (`in_use`)
+        self._active_lock = threading.Lock()
+        self._trimmed = 0.0
         self._remove_orphans()
+
+    @contextlib.contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Around each request: when the last running one ends, freed heap goes back to the OS
+        (concurrent requests leave their models' activations in glibc's heaps otherwise)."""
+        with self._active_lock:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._active_lock:
+                self._active -= 1
+                now = time.monotonic()
+                idle = self._active == 0 and now - self._trimmed >= IDLE_TRIM_S
+                if idle:
+                    self._trimmed = now
+            if idle:
+                _release_memory()
 
     @property
     def upload_dir(self) -> Path:

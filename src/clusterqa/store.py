@@ -88,6 +88,7 @@ class Manifest(BaseModel):
     chunk_size: int
     chunk_overlap: int
     bm25_pos_prefixes: list[str]
+    analyser: str = ""  # korean.ANALYSER of the BM25 tokens; empty before it was recorded
     documents: dict[str, DocEntry] = {}
     created: float = 0.0
     files: dict[str, FileEntry] = {}  # schema 3: size and sha256 of each of DATA_FILES

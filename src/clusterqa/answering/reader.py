@@ -14,6 +14,8 @@ are the windows it reads.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,7 @@ import numpy as np
 
 from clusterqa.embedders.table import load_table
 from clusterqa.embedders.tokenizer import SharedTokenizer, load_tokenizer
+from clusterqa.embedders.tokenizer import pad as pad_ids
 from clusterqa.errors import ClusterQAError
 
 MODEL_DIR = Path(__file__).parent / "reader_model"
@@ -56,32 +59,29 @@ class Span:
 def encode_windows(
     tokenizer: SharedTokenizer, question: str, passage: str, cfg: WindowConfig
 ) -> list[Window]:
-    """Overlapping windows of `passage`, each read together with the question."""
-    truncation = {"max_length": cfg.max_length, "stride": cfg.stride, "strategy": "only_second"}
+    """Overlapping windows of `passage`, each read together with the question: the cuts that
+    `tokenizers` makes for a pair truncated "only_second" with a stride, as in training."""
     question = question[: cfg.max_question_chars]
-    offsets = tokenizer.encode(question, truncation=truncation, special=False).offsets
-    if len(offsets) > cfg.max_question_tokens:
-        question = question[: offsets[cfg.max_question_tokens - 1][1]]
-    first = tokenizer.encode(question, passage, truncation=truncation)
+    q_ids, offsets = tokenizer.tokenize(question)
+    if len(q_ids) > cfg.max_question_tokens:
+        q_ids, _ = tokenizer.tokenize(question[: offsets[cfg.max_question_tokens - 1][1]])
+    p_ids, p_offsets = tokenizer.tokenize(passage)
+    bos, eos = tokenizer.bos_id, tokenizer.eos_id
+    head = [bos, *q_ids, eos, eos]
+    room = cfg.max_length - len(head) - 1
     windows = []
-    for encoded in (first, *first.overflowing):
-        offsets = [
-            tuple(o) if s == 1 and o[1] > o[0] else None
-            for o, s in zip(encoded.offsets, encoded.sequence_ids, strict=True)
-        ]
-        windows.append(Window(list(encoded.ids), offsets))
+    for start in range(0, max(len(p_ids), 1), room - cfg.stride):
+        stop = min(start + room, len(p_ids))
+        kept = [o if o[1] > o[0] else None for o in p_offsets[start:stop]]
+        windows.append(Window([*head, *p_ids[start:stop], eos], [None] * len(head) + kept + [None]))
+        if stop == len(p_ids):
+            break
     return windows
 
 
 def pad(windows: list[Window], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
     """input_ids and attention_mask for a batch of windows, padded to the longest."""
-    width = max(len(w.input_ids) for w in windows)
-    ids = np.full((len(windows), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(windows), width), dtype=np.int64)
-    for row, w in enumerate(windows):
-        ids[row, : len(w.input_ids)] = w.input_ids
-        mask[row, : len(w.input_ids)] = 1
-    return ids, mask
+    return pad_ids([w.input_ids for w in windows], pad_id)
 
 
 def best_spans(
@@ -128,11 +128,15 @@ class Reader:
             self._table = load_table(directory, quantized=".int8." in graph)
         except Exception as exc:
             raise ClusterQAError(f"cannot load the reader model {directory}: {exc}") from exc
+        # Runs beyond one per core only wait for the CPU, each holding its batch's activations
+        # (tens of MB): concurrent requests take turns instead.
+        self._slots = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
 
     def logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ids, mask = pad(windows, self.tokenizer.pad_id)
         inputs = {"inputs_embeds": self._table.lookup(ids), "attention_mask": mask}
-        start, end, answerable = self._session.run(None, inputs)
+        with self._slots:
+            start, end, answerable = self._session.run(None, inputs)
         return start, end, answerable
 
     def read(self, question: str, passages: list[str], batch: int = 8) -> list[list[Span]]:

@@ -20,11 +20,11 @@ from tqdm import tqdm
 
 from clusterqa.embedders.cache import is_complete, publish, staging_dir
 from clusterqa.embedders.table import load_table, save_table
-from clusterqa.embedders.tokenizer import load_tokenizer
+from clusterqa.embedders.tokenizer import load_tokenizer, pad, write_sentencepiece
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
-_EXPORT_VERSION = 2  # 2: token embedding table outside the graph
+_EXPORT_VERSION = 3  # 2: token embedding table outside the graph; 3: SentencePiece files
 _MARKER = "clusterqa-onnx.json"
 _GRAPH = "model.onnx"
 
@@ -81,6 +81,7 @@ def _export(path: str, out: Path) -> None:
             )
         save_table(table.numpy(), staging)
         model.tokenizer.save_pretrained(str(staging))
+        write_sentencepiece(staging)
         marker = {
             "export_version": _EXPORT_VERSION,
             "source": path,
@@ -134,7 +135,7 @@ class OnnxEmbedder:
             raise ClusterQAError(f"cannot load ONNX model {directory}: {exc}") from exc
         self.name = name
         self.dim = int(marker["dim"])
-        self._truncation = {"max_length": int(marker["max_seq_length"])}
+        self._max_length = int(marker["max_seq_length"])
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
         self._batch_size = batch_size
@@ -143,11 +144,10 @@ class OnnxEmbedder:
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(os.sched_getaffinity(0))))
 
     def _batch(self, texts: list[str]) -> np.ndarray:
-        encoded = self._tokenizer.encode_batch(texts, truncation=self._truncation)
-        inputs = {
-            "inputs_embeds": self._table.lookup(np.array([e.ids for e in encoded])),
-            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-        }
+        ids, mask = pad(
+            self._tokenizer.encode_batch(texts, self._max_length), self._tokenizer.pad_id
+        )
+        inputs = {"inputs_embeds": self._table.lookup(ids), "attention_mask": mask}
         return self._session.run(None, inputs)[0]
 
     def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:

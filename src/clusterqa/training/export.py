@@ -16,10 +16,12 @@ from pathlib import Path
 
 from clusterqa.embedders.cache import is_complete, publish, staging_dir
 from clusterqa.embedders.table import save_table
+from clusterqa.embedders.tokenizer import write_sentencepiece
 from clusterqa.errors import ClusterQAError
 
 # Bump when the exported files change, so caches written by older code are rebuilt.
-_EXPORT_VERSION = 3  # 3: token embedding table (and its int8 copy) outside the graphs
+_EXPORT_VERSION = 4  # 3: token embedding table (and its int8 copy) outside the graphs;
+# 4: SentencePiece files
 _MARKER = "clusterqa-reader.json"
 GRAPH = "reader.onnx"  # float32, as traced: what the parity test compares with torch
 QUANTIZED = "reader.int8.onnx"  # what serving runs: half the time of float32 on these CPUs
@@ -87,6 +89,7 @@ def _export(model_dir: Path, cache_dir: Path, out: Path) -> None:
         )
         save_table(table.numpy(), staging, quantized=True)
         tokenizer.save_pretrained(str(staging))
+        write_sentencepiece(staging)
         shutil.copy(model_dir / META, staging / META)
         marker = {"export_version": _EXPORT_VERSION, "adapter": str(model_dir)}
         (staging / _MARKER).write_text(json.dumps(marker, indent=2), "utf-8")
