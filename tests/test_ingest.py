@@ -1,4 +1,3 @@
-import hashlib
 import json
 import os
 import signal
@@ -14,7 +13,7 @@ from clusterqa.config import Settings
 from clusterqa.errors import IndexStateError
 from clusterqa.ingest import ingest, remove
 from clusterqa.korean import ANALYSER, sentences_in
-from clusterqa.store import SCHEMA_VERSION, current_path, load
+from clusterqa.store import SCHEMA_VERSION, current_path, load, save
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 SMALL = "004_9fd92bf91912a93d.txt"
@@ -193,13 +192,9 @@ def test_index_of_an_older_schema_is_rebuilt_from_its_files(settings, docs_dir, 
 
 def test_tokens_of_another_analyser_are_rebuilt(settings, docs_dir):
     ingest([docs_dir], settings, progress=False)
-    manifest_path = current_path(settings.index_dir) / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
-    data = json.dumps(manifest | {"analyser": "kiwipiepy 0.1"}).encode()
-    manifest_path.write_bytes(data)
-    pointer = settings.index_dir / "CURRENT"
-    name = pointer.read_text("utf-8").split()[0]
-    pointer.write_text(f"{name} {hashlib.sha256(data).hexdigest()}\n", "utf-8")
+    snapshot = load(settings.index_dir)
+    snapshot.manifest.analyser = "kiwipiepy 0.1"
+    save(settings.index_dir, snapshot)
     assert load(settings.index_dir).manifest.analyser == "kiwipiepy 0.1"
     report = ingest([docs_dir], settings, progress=False)
     assert sorted(report.added) == ["004_9fd92bf91912a93d", "note"]

@@ -93,14 +93,19 @@ class SentencePieceTokenizer:
                 words.append((word[last:], base + last))
         return words
 
-    def tokenize(self, text: str) -> tuple[list[int], Offsets]:
+    def _prepared(self, text: str) -> tuple[list[tuple[str, int]], list[int]]:
+        """The words SentencePiece segments (with their start in the normalised text) and the
+        source character of each normalised one."""
         norm, source = self._normalise(text)
         if not norm:
-            return [], []
+            return [], source
         norm = norm.replace(" ", _META)
         if not norm.startswith(_META):
             norm, source = _META + norm, source[:1] + source
-        words = self._words(norm)
+        return self._words(norm), source
+
+    def tokenize(self, text: str) -> tuple[list[int], Offsets]:
+        words, source = self._prepared(text)
         ids: list[int] = []
         offsets: Offsets = []
         encoded = self._sp.encode([w for w, _ in words], return_type="proto")
@@ -113,7 +118,13 @@ class SentencePieceTokenizer:
         return ids, offsets
 
     def encode_batch(self, texts: list[str], max_length: int) -> list[list[int]]:
-        return [[self.bos_id, *self.tokenize(t)[0][: max_length - 2], self.eos_id] for t in texts]
+        # Ids only (no per-token protos): this is every passage of an ingest.
+        out = []
+        for text in texts:
+            words, _ = self._prepared(text)
+            ids = [i for piece in self._sp.encode([w for w, _ in words]) for i in piece]
+            out.append([self.bos_id, *ids[: max_length - 2], self.eos_id])
+        return out
 
 
 class HFTokenizer:
