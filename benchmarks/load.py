@@ -1,7 +1,7 @@
 """Load benchmark of the HTTP API: throughput and latency of /ask and /search under concurrency.
 
 Run: .venv/bin/python benchmarks/load.py [--runs 3] [--requests 200] [--duration 60] [--port 0]
-     (also --levels 1 8 32, --index DIR, --out FILE)
+     (also --levels 1 8 32, --endpoints /ask /search, --index DIR, --out FILE)
 
 Starts its own `clusterqa serve` on a loopback port (over a temporary copy of the index, so the
 source index is never served or touched), waits for /health, warms both endpoints up, then for
@@ -193,11 +193,11 @@ async def level(
     }
 
 
-def warm_up(url: str, qs: list[str]) -> None:
+def warm_up(url: str, qs: list[str], endpoints: list[str]) -> None:
     with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client:
-        for endpoint, field in ENDPOINTS.items():
+        for endpoint in endpoints:
             for q in qs[:WARMUP]:
-                client.post(endpoint, json={field: q}).raise_for_status()
+                client.post(endpoint, json={ENDPOINTS[endpoint]: q}).raise_for_status()
 
 
 def median_of(runs: list[dict], key: str) -> float | None:
@@ -270,6 +270,7 @@ def main() -> None:
         help="index to copy and serve (default: $CLUSTERQA_INDEX_DIR or index)",
     )
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
+    parser.add_argument("--endpoints", nargs="+", choices=list(ENDPOINTS), default=list(ENDPOINTS))
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     if not (args.index / "CURRENT").exists():
@@ -289,12 +290,14 @@ def main() -> None:
         httpx.post(f"{server.url}/ask", json={"question": qs[0]}, timeout=REQUEST_TIMEOUT)
         cold_start_s = round(time.perf_counter() - server.started, 2)
         print(f"server ready at {server.url}, first answer after {cold_start_s} s", flush=True)
-        warm_up(server.url, qs)
-        raw: dict[str, dict[int, list[dict]]] = {e: {c: [] for c in args.levels} for e in ENDPOINTS}
+        warm_up(server.url, qs, args.endpoints)
+        raw: dict[str, dict[int, list[dict]]] = {
+            e: {c: [] for c in args.levels} for e in args.endpoints
+        }
         offset = 0
         for run in range(args.runs):
             for clients in args.levels:
-                for endpoint in ENDPOINTS:
+                for endpoint in args.endpoints:
                     # A different slice of questions each time, so runs are not pure repeats.
                     rotated = qs[offset % len(qs) :] + qs[: offset % len(qs)]
                     offset += 37
@@ -329,6 +332,7 @@ def main() -> None:
             "requests": args.requests,
             "duration_s": args.duration,
             "levels": args.levels,
+            "endpoints": args.endpoints,
             "warmup_per_endpoint": WARMUP,
             "questions": len(qs),
             "request_timeout_s": REQUEST_TIMEOUT,

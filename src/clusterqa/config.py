@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # ONNX Runtime threads per call (0: one per core). One is fastest under concurrent load on
     # 2 cores; batches of passages still use every core, side by side.
     embed_threads: int = 1
+    # Queries run the ONNX graph's int8 copy: half the time per query (most of a /search), gold
+    # dev and test retrieval as with the float graph. Passages always run the float graph.
+    int8_queries: bool = True
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "
     # Small batches: attention memory grows with batch x tokens², and ONNX Runtime keeps its
@@ -76,6 +79,9 @@ class Settings(BaseSettings):
     # rule candidate only when the reader proposes none); chosen on gold dev and KorQuAD.
     reader_sentences: int = 3
     reader_weight: float = 1.0
+    # ONNX Runtime threads per reader run; runs take turns, cores // threads at a time. Two on
+    # 2 cores: single-client `ask` p50 135 -> 106 ms, p95 683 -> 460 ms, but a fifth fewer
+    # answers per second under 8 clients (benchmarks/results/load-pairs.md).
     reader_threads: int = 1
     # Reorder the retrieved passages by the reader's best span in each, blended with retrieval
     # (this share): gold dev R@1 0.556 -> 0.644 in `ask`, but about 3 s a question on 2 cores.

@@ -128,9 +128,11 @@ class Reader:
             self._table = load_table(directory, quantized=".int8." in graph)
         except Exception as exc:
             raise ClusterQAError(f"cannot load the reader model {directory}: {exc}") from exc
-        # Runs beyond one per core only wait for the CPU, each holding its batch's activations
+        # Runs beyond the cores only wait for the CPU, each holding its batch's activations
         # (tens of MB): concurrent requests take turns instead.
-        self._slots = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
+        cores = len(os.sched_getaffinity(0))
+        per_run = threads if threads > 0 else cores  # 0: ONNX Runtime takes every core
+        self._slots = threading.BoundedSemaphore(max(1, cores // per_run))
 
     def logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ids, mask = pad(windows, self.tokenizer.pad_id)

@@ -27,11 +27,14 @@ def _load(
     prompts: tuple[str, str],
     batch: int,
     threads: int,
+    int8_queries: bool,
 ) -> Embedder:
     if backend == "onnx":
         from clusterqa.embedders.onnx import OnnxEmbedder
 
-        return OnnxEmbedder(name, path, cache_dir, *prompts, batch_size=batch, threads=threads)
+        return OnnxEmbedder(
+            name, path, cache_dir, *prompts, batch, threads, int8_queries=int8_queries
+        )
     from clusterqa.embedders.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name, path, *prompts, batch_size=batch)
@@ -59,4 +62,5 @@ def make_embedder(settings: Settings) -> Embedder:
         (settings.query_prompt, settings.passage_prompt),
         settings.embed_batch_size,
         settings.embed_threads,
+        settings.int8_queries,
     )
