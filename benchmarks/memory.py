@@ -81,7 +81,7 @@ def main() -> None:
     document = churn_document(args.chunks, Settings())
     workdir = Path(tempfile.mkdtemp(prefix="memidx-"))
     server = None
-    curve: list[tuple[float, float]] = []
+    curve: list[tuple[float, float, float]] = []  # seconds, RSS, anonymous RSS
     marks: dict[str, float] = {}
     split: dict[str, tuple[float, float]] = {}  # anonymous and file-backed RSS at each mark
     try:

@@ -132,7 +132,8 @@ class OnnxEmbedder:
         passage_prompt: str,
         batch_size: int,
         threads: int,
-        int8_queries: bool = False,
+        *,
+        int8_queries: bool,
     ) -> None:
         import onnxruntime as ort
 
