@@ -69,6 +69,17 @@ def test_wrong_type_loses_to_the_asked_type(searcher, reader):
     assert found[0].text == "2016년"
 
 
+def test_a_passage_reads_the_same_alone_or_with_others(searcher, reader):
+    """Windows run one at a time, so neighbours (of other lengths) cannot move a span."""
+    question = "보스턴 클러스터는 몇 년부터 클러스터 순위 1위인가?"
+    chunks = [c.text for c in searcher.snapshot.chunks[:6]]
+    assert len({len(c) for c in chunks}) > 1
+    together = reader.read(question, chunks)
+    alone = [reader.read(question, [c])[0] for c in chunks]
+    assert together == alone
+    assert all(together)
+
+
 def _candidate(start: int, score: float, sentence: int = 0) -> Candidate:
     return Candidate("x", "unknown", "x", None, False, "d", start, start + 1, sentence, 9, score)
 

