@@ -146,8 +146,7 @@ class Reader:
 
         One window per run: dynamic int8 quantisation scales activations over the whole
         padded batch, so batched windows would change each other's spans (and pay for the
-        padding); alone, a window's spans depend on it only and match the float graph's
-        accuracy on gold dev + test (benchmarks/experiments/README.md)."""
+        padding); alone, a window's spans depend on it only (benchmarks/experiments/README.md)."""
         spans: list[list[Span]] = []
         for text in passages:
             found: list[Span] = []
