@@ -45,6 +45,15 @@ def test_search_human_output_and_k(run):
     ]
 
 
+def test_search_json_shows_the_term_bridge(run):
+    out = run("search", "Medicon Valley hospitals", "--json", "--retriever", "bm25", "-k", "10")
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    korean = [h for h in hits if "메디콘밸리" in h["quote"]]
+    assert korean and all(h["bridge"] == {"Medicon Valley": ["메디콘밸리"]} for h in korean)
+    assert all(h["bridge"] == {} for h in hits if "메디콘밸리" not in h["quote"])
+
+
 def test_docs_lists_the_corpus(run):
     body = json.loads(run("docs", "--json").stdout)
     assert len(body) == 5 and all(row["title"] and row["chunks"] > 0 for row in body)

@@ -176,6 +176,20 @@ def test_sentences_of_every_chunk_are_indexed_with_their_vectors(settings, docs_
     assert after.sentence_embeddings.shape == (len(after.sentences), after.manifest.dim)
 
 
+def test_the_term_bridge_follows_the_documents(settings, docs_dir):
+    (docs_dir / "gloss.txt").write_text("메디콘밸리(Medicon Valley)는 덴마크에 있다.", "utf-8")
+    ingest([docs_dir], settings, progress=False)
+    terms = load(settings.index_dir).terms
+    assert {(t.doc_id, t.korean, t.latin) for t in terms} >= {
+        ("gloss", "메디콘밸리", "Medicon Valley")
+    }
+    (docs_dir / "note.txt").write_text("대전 바이오단지는 대덕특구에 있다.", "utf-8")
+    ingest([docs_dir], settings, progress=False)  # the glossing document is kept as it was
+    assert load(settings.index_dir).terms == terms
+    remove(["gloss"], settings)
+    assert load(settings.index_dir).bridge.terms_in("Where is Medicon Valley?") == {}
+
+
 def test_index_of_an_older_schema_is_rebuilt_from_its_files(settings, docs_dir, tmp_path):
     elsewhere = tmp_path / "single.txt"
     elsewhere.write_text("대덕특구에는 바이오 기업 295개사가 입주해 있다.", "utf-8")

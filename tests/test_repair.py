@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,16 @@ def test_sentence_end_and_short_lines_are_not_joined():
 
 def test_control_characters_from_pdf_fonts_are_removed():
     assert repair("\x00홍\x00릉\x00 \x00클\x00러\x00스\x00터") == "홍릉 클러스터"
+
+
+def test_bold_drawn_twice_is_read_once(repaired):
+    """Report 003 fakes bold by drawing each glyph twice ("대대구구시시" for 대구시)."""
+    assert "대대구구시시" in (CORPUS / "003_8714bb8e54f795aa.txt").read_text("utf-8")
+    assert "대구시\n\n대구시는" in repaired["003"]
+    assert not re.search(r"(?:([가-힣])\1){3}", repaired["003"])
+    # Two doubled syllables are a word of their own unless the page shows bold drawn twice.
+    assert repair("시시각각 변하는 시장") == "시시각각 변하는 시장"
+    assert repair("둘둘째째, 전전라라북북도도") == "둘째, 전라북도"
 
 
 def test_bidi_controls_are_removed_from_text_and_titles():

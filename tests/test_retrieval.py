@@ -143,3 +143,21 @@ def test_cross_lingual_vectors_follow_the_setting(tmp_path):
     assert on.cross_embeddings.shape == (1, 512)
     assert on.cross_sentence_embeddings.shape == (len(on.sentences), 512) and on.sentences
     assert on.chunk_sentences() == [list(range(len(on.sentences)))]
+
+
+def test_the_term_bridge_takes_english_terms_to_korean_text(corpus_index):
+    """BM25 can match an English query to Korean text only through the bridge: "Medicon
+    Valley" is searched as 메디콘밸리 too, and `bridged_terms` says so."""
+    query = "How many universities does Medicon Valley have?"
+    bridged = Searcher.open(corpus_index, "bm25")
+    plain = Searcher.open(corpus_index.model_copy(update={"term_bridge": False}), "bm25")
+
+    def korean_hits(searcher):
+        hits = searcher.search(query, 10)
+        return [h for h in hits if "메디콘밸리" in h.chunk.text and "Medicon" not in h.chunk.text]
+
+    assert not korean_hits(plain)  # BM25 matches the English words alone
+    found = korean_hits(bridged)
+    assert found
+    assert bridged.bridged_terms(query, found[0]) == {"Medicon Valley": ["메디콘밸리"]}
+    assert plain.bridged_terms(query, found[0]) == {}

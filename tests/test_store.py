@@ -128,6 +128,7 @@ def test_a_sound_index_loads_and_round_trips(index: Path):
     assert np.array_equal(again.cross_embeddings, snapshot.cross_embeddings)
     assert np.array_equal(again.cross_sentence_embeddings, snapshot.cross_sentence_embeddings)
     assert again.cross_embeddings.shape == (len(again.chunks), again.manifest.cross_dim)
+    assert again.terms == snapshot.terms and again.terms
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
@@ -182,6 +183,15 @@ def test_chunk_offsets_outside_their_document(index: Path):
     message = _error(index)
     assert f"chunks.jsonl line 1 ({chunk['chunk_id']}) spans {chunk['start']}-1000000000" in message
     assert "outside the" in message
+
+
+def test_terms_of_an_unknown_document(index: Path):
+    snapshot = _snapshot(index)
+    path = snapshot / "terms.jsonl"
+    ghost = '{"doc_id": "ghost", "korean": "유령", "latin": "Ghost"}\n'
+    path.write_text(path.read_text("utf-8") + ghost, "utf-8")
+    _resign(snapshot)
+    assert "terms.jsonl holds terms of ghost, not in documents.jsonl" in _error(index)
 
 
 def test_sentence_of_an_unknown_document(index: Path):

@@ -79,7 +79,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     searcher = Searcher.open(settings, args.retriever)
     hits = searcher.search(args.query, args.k)
     if args.json:
-        _print_json([searcher.citation(h).model_dump() | {"ranks": h.ranks} for h in hits])
+        _print_json(
+            [
+                searcher.citation(h).model_dump()
+                | {"ranks": h.ranks, "bridge": searcher.bridged_terms(args.query, h)}
+                for h in hits
+            ]
+        )
         return 0
     if not hits:
         print("no matching passages: none of the query's words occur in the indexed documents")

@@ -69,16 +69,26 @@ class Settings(BaseSettings):
     # Weights of "hybrid3" (bm25, e5, USE), chosen on gold dev with benchmarks/fusion.py. With
     # Hangul, USE is left out: no weight for it kept every Korean figure at the two-leg hybrid's.
     fusion3_weights: tuple[float, float, float] = (1.0, 0.3, 0.0)
-    fusion3_weights_no_hangul: tuple[float, float, float] = (0.0, 0.5, 0.5)
+    # Without Hangul the BM25 leg searches the Korean forms the term bridge gives the query's
+    # Latin terms (retrieval/bridge.py), which is what earns it a weight.
+    fusion3_weights_no_hangul: tuple[float, float, float] = (0.25, 1.0, 1.0)
+    # The BM25 leg searches an English query's Latin terms with the Korean forms the documents
+    # gloss them with (glossary.py: "메디콘밸리(Medicon Valley)").
+    term_bridge: bool = True
     top_k: int = 5
     # Answer choice: "trained" blends the trained reader's spans (answering/reading.py) with the
     # rule-based candidates; "rules" keeps the rule-based extractor alone.
     reader: Literal["trained", "rules"] = "trained"
-    # Sentences the reader reads per question (the best distinct sentences of the rule-based
-    # ranking) and the reader's share of a candidate's score (1: the reader picks the span, a
-    # rule candidate only when the reader proposes none); chosen on gold dev and KorQuAD.
+    # What the reader reads per question: the top `reader_chunks` retrieved passages whole, then
+    # the best `reader_sentences` distinct sentences of the rule-based ranking outside them; the
+    # reader's share of a candidate's score (1: the reader picks the span, a rule candidate only
+    # when the reader proposes none); and the least share of its score a reader span keeps in a
+    # sentence the rules do not support (answering/reading.py). Chosen on gold dev and KorQuAD
+    # (benchmarks/reader_windows.py).
+    reader_chunks: int = 1
     reader_sentences: int = 3
     reader_weight: float = 1.0
+    reader_support_floor: float = 0.3
     # ONNX Runtime threads per reader run; runs take turns, cores // threads at a time. Two on
     # 2 cores: single-client `ask` p50 135 -> 106 ms, p95 683 -> 460 ms, but a fifth fewer
     # answers per second under 8 clients (benchmarks/results/load-pairs.md).

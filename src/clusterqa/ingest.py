@@ -20,6 +20,7 @@ from clusterqa.config import Settings
 from clusterqa.embedders.base import Embedder
 from clusterqa.embedders.factory import make_cross_embedder, make_embedder
 from clusterqa.errors import ClusterQAError, IndexStateError, InputError
+from clusterqa.glossary import mine
 from clusterqa.korean import ANALYSER, morphemes, sentences_in
 from clusterqa.models import Document, PageText, ParsedDocument
 from clusterqa.parsers import doc_id_for, parse, supported_suffixes
@@ -193,7 +194,8 @@ def build_snapshot(
     progress: bool,
 ) -> Snapshot:
     """`base` restricted to `keep`, plus `new_docs` chunked, tokenised and embedded, chunks and
-    their sentences, by the cross-lingual encoder too when that leg is on."""
+    their sentences, by the cross-lingual encoder too when that leg is on, and the terms they
+    gloss (the term bridge)."""
     # The model is loaded only here, so a no-op ingest stays fast.
     embedder = make_embedder(settings)
     kept = base.subset(keep) if base else _empty_snapshot(settings, embedder.dim)
@@ -239,6 +241,7 @@ def build_snapshot(
         np.vstack(
             [kept.cross_sentence_embeddings, _cross_vectors(cross, sentence_texts, progress)]
         ),
+        kept.terms + [t for doc in new_docs for t in mine(doc.doc_id, doc.text)],
     )
 
 

@@ -1,8 +1,8 @@
 """Text repair: turns damaged extracted page text into canonical text.
 
 Fixes what PDF extraction breaks: words split across line breaks, markdown escapes,
-odd whitespace, and text that lost its spaces. Headings, bullets and table rows stay on
-lines of their own.
+odd whitespace, text that lost its spaces, and bold drawn twice ("대대구구시시"). Headings,
+bullets and table rows stay on lines of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from clusterqa.models import PageSpan, ParsedDocument
 PAGE_SEPARATOR = "\n\n"
 # Bump when repair changes canonical text: indexes built by older code are then re-processed
 # (offsets of every citation point into this text).
-VERSION = 5  # 5: table rows ("a | b | c", as the parsers write them) are never joined
+VERSION = 6  # 6: glyphs drawn twice for bold are read once
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 _BOLD = re.compile(r"\*\*")
@@ -30,6 +30,11 @@ _INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font)\b[^>]*>", re
 _INVISIBLE = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 )
+# Some PDFs fake bold by drawing each glyph twice, and extraction keeps both ("대대구구시시" for
+# 대구시). Three doubled syllables in a row are that; Korean words repeat at most two
+# ("시시각각"), so two are undone only on a page that shows the three.
+_DOUBLED = re.compile(r"(?:([가-힣])\1){3,}")
+_DOUBLED_WORD = re.compile(r"(?<![가-힣])(?:([가-힣])\1){2,}(?![가-힣])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HANGUL = re.compile(r"[가-힣]")
 # A line that starts a new block: bullets, numbering, figure/table captions.
@@ -75,7 +80,17 @@ def _clean(text: str) -> str:
         if not n:
             break
     text = _SUPERSCRIPT.sub(lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS), text)
-    return _INLINE_TAG.sub("", _BOLD.sub("", text))
+    return _undouble(_INLINE_TAG.sub("", _BOLD.sub("", text)))
+
+
+def _once(match: re.Match) -> str:
+    return match.group(0)[::2]
+
+
+def _undouble(text: str) -> str:
+    if not _DOUBLED.search(text):
+        return text
+    return _DOUBLED.sub(_once, _DOUBLED_WORD.sub(_once, text))
 
 
 def _continues(prev: str, nxt: str) -> bool:

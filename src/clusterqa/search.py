@@ -10,6 +10,7 @@ from clusterqa.config import Settings
 from clusterqa.embedders.base import query_vector
 from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import InputError
+from clusterqa.korean import has_hangul
 from clusterqa.models import Citation, Hit
 from clusterqa.repair import strip_invisible
 from clusterqa.retrieval.factory import make_retriever
@@ -61,6 +62,15 @@ class Searcher:
             return None
         # Stripped as `search` strips it, so the vector the dense retriever made is reused.
         return vectors @ query_vector(make_embedder(self.settings), query.strip())[0]
+
+    def bridged_terms(self, query: str, hit: Hit) -> dict[str, list[str]]:
+        """The query's Latin terms whose Korean forms (the term bridge) the hit's passage holds:
+        why a Korean passage matched an English query."""
+        if not self.settings.term_bridge or has_hangul(query):
+            return {}
+        found = self.snapshot.bridge.terms_in(query).items()
+        held = {latin: [k for k in forms if k in hit.chunk.text] for latin, forms in found}
+        return {latin: forms for latin, forms in held.items() if forms}
 
     def citation(self, hit: Hit) -> Citation:
         doc = self.snapshot.documents[hit.chunk.doc_id]

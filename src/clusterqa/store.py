@@ -36,10 +36,12 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from clusterqa.errors import IndexStateError
+from clusterqa.glossary import Bridge, Term
 from clusterqa.models import Chunk, Document
 
-# 2: sentence embeddings; 3: file checksums, FAISS index built at load; 4: cross-lingual vectors
-SCHEMA_VERSION = 4
+# 2: sentence embeddings; 3: file checksums, FAISS index built at load; 4: cross-lingual vectors;
+# 5: the term bridge (terms.jsonl)
+SCHEMA_VERSION = 5
 
 # The data files of a snapshot, besides manifest.json; each is checksummed in the manifest.
 DATA_FILES = (
@@ -50,6 +52,7 @@ DATA_FILES = (
     "sentence_embeddings.npy",
     "cross_embeddings.npy",
     "cross_sentence_embeddings.npy",
+    "terms.jsonl",
 )
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -123,7 +126,9 @@ class Snapshot:
     # None: the cross-lingual leg is off; stored as arrays without columns
     cross_embeddings: np.ndarray | None = None
     cross_sentence_embeddings: np.ndarray | None = None
+    terms: list[Term] = field(default_factory=list)  # the term bridge, mined at ingest
     faiss_index: faiss.Index = field(init=False)
+    bridge: Bridge = field(init=False, repr=False)
     _sentence_rows: dict[tuple[str, int, int], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +140,7 @@ class Snapshot:
         if self.cross_sentence_embeddings is None:
             self.cross_sentence_embeddings = np.zeros((len(self.sentences), 0), dtype=np.float32)
         self._sentence_rows = {(s.doc_id, s.start, s.end): i for i, s in enumerate(self.sentences)}
+        self.bridge = Bridge(self.terms)
 
     def sentence_vectors(self, spans: list[tuple[str, int, int]]) -> np.ndarray | None:
         """Embeddings of the given (doc_id, start, end) sentences; None if one is not indexed."""
@@ -174,6 +180,7 @@ class Snapshot:
             self.sentence_embeddings[sentences],
             self.cross_embeddings[rows],
             self.cross_sentence_embeddings[sentences],
+            [t for t in self.terms if t.doc_id in keep],
         )
 
 
@@ -412,7 +419,10 @@ def _load(pointer: _Pointer) -> Snapshot:
         docs = _parse_jsonl(raw["documents.jsonl"], "documents.jsonl", Document)
         chunks = _parse_jsonl(raw["chunks.jsonl"], "chunks.jsonl", IndexedChunk)
         sentences = _parse_jsonl(raw["sentences.jsonl"], "sentences.jsonl", Sentence)
+        terms = _parse_jsonl(raw["terms.jsonl"], "terms.jsonl", Term)
         documents = _check(manifest, docs, chunks, sentences)
+        if strays := {t.doc_id for t in terms} - set(documents):
+            raise _Damage(f"terms.jsonl holds terms of {_ids(strays)}, not in documents.jsonl")
         embeddings = _parse_npy(
             raw["embeddings.npy"], "embeddings.npy", len(chunks), "chunks", manifest.dim
         )
@@ -432,7 +442,9 @@ def _load(pointer: _Pointer) -> Snapshot:
         ]
     except _Damage as exc:
         raise _damaged(path, str(exc), manifest) from exc
-    return Snapshot(manifest, documents, chunks, embeddings, sentences, sentence_embeddings, *cross)
+    return Snapshot(
+        manifest, documents, chunks, embeddings, sentences, sentence_embeddings, *cross, terms
+    )
 
 
 def load(index_dir: Path) -> Snapshot:
@@ -489,6 +501,7 @@ def save(index_dir: Path, snapshot: Snapshot) -> Path:
     _npy(tmp / "sentence_embeddings.npy", snapshot.sentence_embeddings)
     _npy(tmp / "cross_embeddings.npy", snapshot.cross_embeddings)
     _npy(tmp / "cross_sentence_embeddings.npy", snapshot.cross_sentence_embeddings)
+    _jsonl(tmp / "terms.jsonl", snapshot.terms)
     snapshot.manifest.schema_version = SCHEMA_VERSION
     snapshot.manifest.created = time.time()
     snapshot.manifest.files = {f: _file_entry(tmp / f) for f in DATA_FILES}

@@ -12,8 +12,10 @@ from clusterqa.answering.reading import (
     rerank,
     sentence_windows,
     span_scores,
+    windows,
 )
 from clusterqa.korean import sentences_in
+from clusterqa.models import Chunk, Hit
 from clusterqa.search import Searcher
 
 
@@ -81,7 +83,9 @@ def test_a_passage_reads_the_same_alone_or_with_others(searcher, reader):
 
 
 def _candidate(start: int, score: float, sentence: int = 0) -> Candidate:
-    return Candidate("x", "unknown", "x", None, False, "d", start, start + 1, sentence, 9, score)
+    return Candidate(
+        "x", "unknown", "x", None, False, "d", start, start + 1, sentence, sentence + 9, score
+    )
 
 
 def test_blend_adds_both_sides_of_one_span():
@@ -94,7 +98,15 @@ def test_blend_adds_both_sides_of_one_span():
 
 def test_sentence_windows_are_the_best_distinct_sentences():
     ranked = [_candidate(0, 0.9, 0), _candidate(2, 0.8, 0), _candidate(20, 0.7, 20)]
-    assert sentence_windows(ranked, 2) == [("d", 0, 9), ("d", 20, 9)]
+    assert sentence_windows(ranked, 2) == [("d", 0, 9), ("d", 20, 29)]
+    assert sentence_windows(ranked, 0) == []
+
+
+def test_windows_read_the_top_passage_whole_then_sentences_outside_it():
+    ranked = [_candidate(0, 0.9, 0), _candidate(30, 0.8, 30), _candidate(60, 0.7, 60)]
+    top = Hit(chunk=Chunk(chunk_id="d#0", doc_id="d", start=25, end=50, text="x" * 25), score=1)
+    assert windows([top], ranked, 1, 2) == [("d", 25, 50), ("d", 0, 9), ("d", 60, 69)]
+    assert windows([top], ranked, 0, 1) == [("d", 0, 9)]
 
 
 def test_rerank_orders_passages_by_the_blend(searcher, reader):
@@ -110,5 +122,8 @@ def test_rerank_orders_passages_by_the_blend(searcher, reader):
 def test_reader_scores_follow_their_sentence_support():
     ranked = [_candidate(0, 0.8, 0), _candidate(2, 0.6, 0), _candidate(20, 0.4, 20)]
     spans = [_candidate(3, 0.5, 0), _candidate(21, 0.9, 20), _candidate(40, 0.9, 40)]
-    scaled = by_sentence_support(spans, ranked)
+    scaled = by_sentence_support(spans, ranked, 0.0)
     assert [round(c.score, 3) for c in scaled] == [0.5, 0.225, 0.0]
+    # A floor keeps a share of the score where the rules propose nothing.
+    floored = by_sentence_support(spans, ranked, 0.5)
+    assert [round(c.score, 4) for c in floored] == [0.5, 0.5625, 0.45]

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 
 from clusterqa.answering.extract import SENTENCE_TYPES, Candidate, candidates, unknown_names
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
-from clusterqa.answering.reading import blend, by_sentence_support, read, sentence_windows
+from clusterqa.answering.reading import blend, by_sentence_support, read, windows
 from clusterqa.models import Hit
 from clusterqa.search import Searcher
+
+# A Korean report's English prose (its abstract, references) translates the Korean text, and
+# the answer should read as the document writes it (a Korean name, the figure of the body): a
+# candidate there keeps this share of its score.
+_TRANSLATION_SHARE = 0.1
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,;:()-]*")
 
 
 @dataclass
@@ -23,9 +31,12 @@ class Ranked:
     support: float
 
 
-def ranked_candidates(searcher: Searcher, info: QuestionInfo, hits: list[Hit]) -> Ranked:
+def ranked_candidates(
+    searcher: Searcher, info: QuestionInfo, hits: list[Hit], read_whole: int | None = None
+) -> Ranked:
     """Candidates in `hits`, best first: rule-based, blended with the trained reader's spans
-    unless `reader = "rules"`."""
+    unless `reader = "rules"`. The reader reads the top `read_whole` hits whole (default: the
+    `reader_chunks` setting)."""
     texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
     unknown = unknown_names(info.text, texts)
     if unknown:
@@ -39,7 +50,36 @@ def ranked_candidates(searcher: Searcher, info: QuestionInfo, hits: list[Hit]) -
     # 7 right by the rules, 2 by the reader).
     if settings.reader == "trained" and found and info.answer_type not in SENTENCE_TYPES:
         reader = load_reader(settings.model_cache_dir, settings.reader_threads)
-        windows = sentence_windows(found, settings.reader_sentences)
-        spans = by_sentence_support(read(reader, info, windows, texts), found)
+        chunks = settings.reader_chunks if read_whole is None else read_whole
+        ranges = windows(hits, found, chunks, settings.reader_sentences)
+        spans = by_sentence_support(
+            read(reader, info, ranges, texts), found, settings.reader_support_floor
+        )
         found = blend(found, spans, settings.reader_weight)
-    return Ranked(found, [], support)
+    return Ranked(translations_last(found, texts), [], support)
+
+
+@lru_cache(maxsize=64)
+def _korean(text: str) -> bool:
+    return len(_HANGUL.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+
+
+def in_translation(candidate: Candidate, texts: dict[str, str]) -> bool:
+    """Whether a candidate stands in English prose (four words in Latin letters, no Hangul: not
+    a table row of figures or a web address) of a mostly Korean document."""
+    text = texts[candidate.doc_id]
+    sentence = text[candidate.sentence_start : candidate.sentence_end]
+    return (
+        not _HANGUL.search(sentence)
+        and sum(bool(_LATIN_WORD.fullmatch(w)) for w in sentence.split()) >= 4
+        and _korean(text)
+    )
+
+
+def translations_last(found: list[Candidate], texts: dict[str, str]) -> list[Candidate]:
+    """`found` re-ranked with candidates in translation prose keeping a tenth of their score."""
+    scaled = [
+        replace(c, score=c.score * _TRANSLATION_SHARE) if in_translation(c, texts) else c
+        for c in found
+    ]
+    return sorted(scaled, key=lambda c: -c.score)

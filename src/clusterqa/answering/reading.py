@@ -1,7 +1,7 @@
 """Reader candidates: the trained reader's spans in the top passages, typed and normalised.
 
-The reader reads the question against the passages it is given (in `ask`, the best sentences
-of the rule-based ranking) and proposes spans with a start+end score. A span becomes a
+The reader reads the question against the passages it is given (in `ask`, the top retrieved
+passage whole: `windows`) and proposes spans with a start+end score. A span becomes a
 `Candidate` of the question's type: a figure the question asks for that the span covers (its
 boundaries snapped to the figure, its value normalised), a name, or a phrase. Candidates are
 ranked by the span's probability among all spans read for the question, times its window's
@@ -29,6 +29,7 @@ from clusterqa.korean import sentences_in
 from clusterqa.models import Hit
 
 _TYPE_FLOOR = 0.1  # share of its probability a span of the wrong type keeps
+Range = tuple[str, int, int]  # (doc id, start, end) in the document's canonical text
 
 
 def _sigmoid(x: float) -> float:
@@ -58,7 +59,7 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
 
 
 def read(
-    reader: Reader, info: QuestionInfo, ranges: list[tuple[str, int, int]], texts: dict[str, str]
+    reader: Reader, info: QuestionInfo, ranges: list[Range], texts: dict[str, str]
 ) -> list[Candidate]:
     """Typed candidates from the reader's spans in the passages `ranges` ((doc id, start, end)
     in the canonical texts `texts`), best first."""
@@ -110,36 +111,49 @@ def read(
     return sorted(best.values(), key=lambda c: -c.score)
 
 
-def sentence_windows(ranked: list[Candidate], n: int) -> list[tuple[str, int, int]]:
-    """The sentences of the `n` best distinct sentences among rule-ranked candidates: reading a
-    few sentences instead of whole chunks is what keeps the reader within `ask`'s latency, and
-    on gold dev it chose as well (benchmarks/experiments/README.md)."""
-    out: list[tuple[str, int, int]] = []
+def sentence_windows(ranked: list[Candidate], n: int, skip: list[Range] = ()) -> list[Range]:
+    """The `n` best distinct sentences among rule-ranked candidates, leaving out those inside a
+    range of `skip` (read already)."""
+    out: list[Range] = []
     for c in ranked:
+        if len(out) == n:
+            break
         key = (c.doc_id, c.sentence_start, c.sentence_end)
-        if key not in out:
-            out.append(key)
-            if len(out) == n:
-                break
+        if key in out or any(d == key[0] and s <= key[1] and key[2] <= e for d, s, e in skip):
+            continue
+        out.append(key)
     return out
 
 
-def by_sentence_support(read: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:
-    """Reader candidates with each score scaled by the square of its sentence's best rule-based
-    score relative to the best overall: the reader judges a span, not whether its sentence is
-    about what the question asks (it would take a figure from another cluster's sentence).
-    Squared: gold dev unchanged, KorQuAD end to end 0.405 -> 0.425 EM on 200 questions (0.415
-    unsquared)."""
+def windows(hits: list[Hit], ranked: list[Candidate], chunks: int, sentences: int) -> list[Range]:
+    """What the reader reads for a question: the top `chunks` passages whole, then the best
+    `sentences` sentences of the rule ranking outside them. The reader was trained on whole
+    paragraphs; one passage whole beat the 3 best sentences on gold dev, test and KorQuAD
+    (benchmarks/experiments/README.md)."""
+    whole = [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:chunks]]
+    return whole + sentence_windows(ranked, sentences, whole)
+
+
+def by_sentence_support(
+    read: list[Candidate], ranked: list[Candidate], floor: float
+) -> list[Candidate]:
+    """Reader candidates with each score scaled by floor + (1 - floor) times the square of its
+    sentence's best rule-based score relative to the best overall: the reader judges a span,
+    not whether its sentence is about what the question asks (it would take a figure from
+    another cluster's sentence). The floor keeps spans in sentences where the rules propose
+    nothing (support 0), most of the reader's right answers on KorQuAD once it reads whole
+    passages (benchmarks/experiments/README.md)."""
     if not ranked or ranked[0].score <= 0:
         return read
     sentence: dict[tuple[str, int], float] = {}
     for c in ranked:
         sentence.setdefault((c.doc_id, c.sentence_start), c.score)
     top = ranked[0].score
-    return [
-        replace(c, score=c.score * (sentence.get((c.doc_id, c.sentence_start), 0.0) / top) ** 2)
-        for c in read
-    ]
+
+    def weight(c: Candidate) -> float:
+        return floor + (1 - floor) * (sentence.get((c.doc_id, c.sentence_start), 0.0) / top) ** 2
+
+    return [replace(c, score=c.score * weight(c)) for c in read]
 
 
 def blend(ranked: list[Candidate], read: list[Candidate], weight: float) -> list[Candidate]:

@@ -187,10 +187,10 @@ def index_corpus(data: RetrievalSet, settings: Settings, progress: bool = True) 
     return build_snapshot(None, set(), docs, settings, progress)
 
 
-def _given_passage(searcher: Searcher, question: str, doc_id: str) -> str:
-    """The answer `ask` would choose when the gold document is the only passage."""
+def given_passage(searcher: Searcher, question: str, doc_id: str) -> str:
+    """The answer `ask` would choose when the gold document is the only passage, read whole."""
     hits = [Hit(chunk=c, score=1.0) for c in searcher.snapshot.chunks if c.doc_id == doc_id]
-    found = ranked_candidates(searcher, analyze(question), hits).candidates
+    found = ranked_candidates(searcher, analyze(question), hits, read_whole=len(hits)).candidates
     return found[0].text if found else ""
 
 
@@ -225,7 +225,7 @@ def run_retrieval_set(data: RetrievalSet, searcher: Searcher, progress: bool = T
         if qid in data.answers:
             golds = data.answers[qid]
             prediction = response.answer.text if response.answer else ""
-            given = _given_passage(searcher, text, internal[next(iter(data.qrels[qid]))])
+            given = given_passage(searcher, text, internal[next(iter(data.qrels[qid]))])
             row |= {
                 "prediction": prediction,
                 "gold": golds,

@@ -9,6 +9,7 @@ from clusterqa.embedders.factory import make_cross_embedder, make_embedder
 from clusterqa.errors import IndexStateError
 from clusterqa.korean import morphemes
 from clusterqa.retrieval.base import Retriever
+from clusterqa.retrieval.bridge import BridgedRetriever
 from clusterqa.retrieval.dense import DenseRetriever
 from clusterqa.retrieval.hybrid import HybridRetriever
 from clusterqa.retrieval.lexical import BM25Retriever, char_bigrams
@@ -25,7 +26,8 @@ def _title(snapshot: Snapshot, doc_id: str) -> str:
 def make_retriever(name: str, snapshot: Snapshot, settings: Settings) -> Retriever:
     if name == "bm25":
         tokenize = partial(morphemes, pos_prefixes=tuple(snapshot.manifest.bm25_pos_prefixes))
-        return BM25Retriever("bm25", [c.tokens for c in snapshot.chunks], tokenize)
+        bm25 = BM25Retriever("bm25", [c.tokens for c in snapshot.chunks], tokenize)
+        return BridgedRetriever(bm25, snapshot.bridge) if settings.term_bridge else bm25
     if name == "bigram":
         corpus = [char_bigrams(f"{_title(snapshot, c.doc_id)}\n{c.text}") for c in snapshot.chunks]
         return BM25Retriever("bigram", corpus, char_bigrams)
