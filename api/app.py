@@ -223,7 +223,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def search(body: SearchRequest) -> list[SearchHit]:
         searcher = service.searcher
         return [
-            SearchHit(**searcher.citation(h).model_dump(), ranks=h.ranks)
+            SearchHit(
+                **searcher.citation(h).model_dump(),
+                ranks=h.ranks,
+                bridge=searcher.bridged_terms(body.query, h),
+            )
             for h in searcher.search(body.query, body.top_k)
         ]
 

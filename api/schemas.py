@@ -33,6 +33,8 @@ class CiteRequest(_Request):
 
 class SearchHit(Citation):
     ranks: dict[str, int]
+    # The query's Latin terms whose Korean forms (the term bridge) this passage holds.
+    bridge: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Health(BaseModel):

@@ -50,7 +50,9 @@ def test_ask_answers_with_a_verifiable_citation(client):
 
 def test_search_and_cite(client):
     hits = client.post("/search", json={"query": "메디콘밸리", "top_k": 3}).json()
-    assert len(hits) == 3 and all("ranks" in h for h in hits)
+    assert len(hits) == 3 and all("ranks" in h and h["bridge"] == {} for h in hits)
+    english = client.post("/search", json={"query": "Medicon Valley"}).json()
+    assert any(h["bridge"] == {"Medicon Valley": ["메디콘밸리"]} for h in english)
     claim = "2023년 기준 전 세계 바이오기술 시장은 2.55조 달러로 평가된다"
     cited = client.post("/cite", json={"claim": claim}).json()
     assert cited["verdict"] == "contradicts"
