@@ -55,6 +55,10 @@ _MAX_HEADING = 40
 _SPACELESS_RATIO = 0.15
 
 
+def is_table_row(line: str) -> bool:
+    return bool(_TABLE_ROW.search(line))
+
+
 def is_heading(line: str) -> bool:
     line = line.strip()
     return (
@@ -96,7 +100,7 @@ def _undouble(text: str) -> str:
 def _continues(prev: str, nxt: str) -> bool:
     """Whether line `nxt` continues the sentence that line `prev` broke off."""
     prev = prev.strip()
-    if _TABLE_ROW.search(prev) or _TABLE_ROW.search(nxt):
+    if is_table_row(prev) or is_table_row(nxt):
         return False  # a row keeps its figures next to their labels
     return (
         len(prev) >= _MIN_WRAPPED_LINE

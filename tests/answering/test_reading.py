@@ -1,5 +1,7 @@
 """The trained reader on real corpus sentences: typed spans, verifiable offsets, blending."""
 
+from dataclasses import replace
+
 import pytest
 
 from clusterqa.answering.extract import Candidate
@@ -100,6 +102,20 @@ def test_sentence_windows_are_the_best_distinct_sentences():
     ranked = [_candidate(0, 0.9, 0), _candidate(2, 0.8, 0), _candidate(20, 0.7, 20)]
     assert sentence_windows(ranked, 2) == [("d", 0, 9), ("d", 20, 29)]
     assert sentence_windows(ranked, 0) == []
+
+
+def test_a_passage_is_read_whole_but_its_table_rows():
+    """Rows go to the reader only as sentences the rules rank: read whole, a table lets it
+    take a neighbouring cell."""
+    text = "대구시 개요\n\n첨단의료복합단지를 유치했다.\n구분 | 2019 | 2020\n기업 수 | 12 | 15\n끝."
+    top = Hit(chunk=Chunk(chunk_id="d#0", doc_id="d", start=0, end=len(text), text=text), score=1)
+    row = (text.index("기업 수"), text.index("\n끝."))
+    ranked = [replace(_candidate(row[0], 0.9, row[0]), sentence_end=row[1])]
+    assert windows([top], ranked, 1, 1) == [
+        ("d", 0, text.index("\n구분")),  # the prose lines, across the blank line
+        ("d", len(text) - 2, len(text)),  # 끝.
+        ("d", *row),  # the row, as a sentence
+    ]
 
 
 def test_windows_read_the_top_passage_whole_then_sentences_outside_it():

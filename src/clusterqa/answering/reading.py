@@ -27,6 +27,7 @@ from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import Reader
 from clusterqa.korean import sentences_in
 from clusterqa.models import Hit
+from clusterqa.repair import is_table_row
 
 _TYPE_FLOOR = 0.1  # share of its probability a span of the wrong type keeps
 Range = tuple[str, int, int]  # (doc id, start, end) in the document's canonical text
@@ -126,12 +127,29 @@ def sentence_windows(ranked: list[Candidate], n: int, skip: list[Range] = ()) ->
 
 
 def windows(hits: list[Hit], ranked: list[Candidate], chunks: int, sentences: int) -> list[Range]:
-    """What the reader reads for a question: the top `chunks` passages whole, then the best
-    `sentences` sentences of the rule ranking outside them. The reader was trained on whole
-    paragraphs; one passage whole beat the 3 best sentences on gold dev, test and KorQuAD
-    (benchmarks/experiments/README.md)."""
-    whole = [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:chunks]]
+    """What the reader reads for a question: the top `chunks` passages whole (but their table
+    rows), then the best `sentences` sentences of the rule ranking outside them. The reader
+    was trained on whole paragraphs; one passage whole beat the 3 best sentences on gold dev,
+    test and KorQuAD (benchmarks/experiments/README.md)."""
+    whole = [r for h in hits[:chunks] for r in _prose(h)]
     return whole + sentence_windows(ranked, sentences, whole)
+
+
+def _prose(hit: Hit) -> list[Range]:
+    """The passage without its table rows, as ranges of consecutive other lines: the reader,
+    trained on prose, reading a whole table took a neighbouring cell of the asked one (real
+    documents, benchmarks/realdocs/results.md); a row still comes in as a sentence."""
+    out: list[Range] = []
+    offset = hit.chunk.start
+    for line in hit.chunk.text.split("\n"):
+        end = offset + len(line)
+        if line.strip() and not is_table_row(line):
+            if out and out[-1][2] >= offset - 2:  # across one blank line
+                out[-1] = (hit.chunk.doc_id, out[-1][1], end)
+            else:
+                out.append((hit.chunk.doc_id, offset, end))
+        offset = end + 1
+    return out
 
 
 def by_sentence_support(
