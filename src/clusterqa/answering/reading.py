@@ -12,6 +12,7 @@ year question even when the model prefers it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 from clusterqa.answering.extract import (
@@ -112,7 +113,7 @@ def read(
     return sorted(best.values(), key=lambda c: -c.score)
 
 
-def sentence_windows(ranked: list[Candidate], n: int, skip: list[Range] = ()) -> list[Range]:
+def sentence_windows(ranked: list[Candidate], n: int, skip: Sequence[Range] = ()) -> list[Range]:
     """The `n` best distinct sentences among rule-ranked candidates, leaving out those inside a
     range of `skip` (read already)."""
     out: list[Range] = []
