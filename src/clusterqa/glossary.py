@@ -2,8 +2,8 @@
 
 Mined from canonical text at ingest ("메디콘밸리(Medicon Valley)", "국립보건원(National
 Institutes of Health, NIH)", "Leiden Cafe(월 1회 정기모임)"), stored per index, no hand-written
-lists. An English query's Latin terms found here are searched with their Korean forms too
-(retrieval/bridge.py), since a Korean report names them in Korean.
+lists. The BM25 leg searches an English query by the Korean forms of its Latin terms found
+here (retrieval/bridge.py), since a Korean report names them in Korean.
 """
 
 from __future__ import annotations
