@@ -222,13 +222,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/search", response_model=list[SearchHit], responses=ERRORS)
     def search(body: SearchRequest) -> list[SearchHit]:
         searcher = service.searcher
+        hits = searcher.search(body.query, body.top_k)
         return [
-            SearchHit(
-                **searcher.citation(h).model_dump(),
-                ranks=h.ranks,
-                bridge=searcher.bridged_terms(body.query, h),
-            )
-            for h in searcher.search(body.query, body.top_k)
+            SearchHit(**searcher.citation(h).model_dump(), ranks=h.ranks, bridge=bridge)
+            for h, bridge in zip(hits, searcher.bridged_terms(body.query, hits), strict=True)
         ]
 
     @app.post("/ask", response_model=AskResponse, responses=ERRORS)

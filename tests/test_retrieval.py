@@ -159,5 +159,5 @@ def test_the_term_bridge_takes_english_terms_to_korean_text(corpus_index):
     assert not korean_hits(plain)  # BM25 matches the English words alone
     found = korean_hits(bridged)
     assert found
-    assert bridged.bridged_terms(query, found[0]) == {"Medicon Valley": ["메디콘밸리"]}
-    assert plain.bridged_terms(query, found[0]) == {}
+    assert bridged.bridged_terms(query, found[:1]) == [{"Medicon Valley": ["메디콘밸리"]}]
+    assert plain.bridged_terms(query, found[:1]) == [{}]

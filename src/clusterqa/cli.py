@@ -79,11 +79,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     searcher = Searcher.open(settings, args.retriever)
     hits = searcher.search(args.query, args.k)
     if args.json:
+        bridges = searcher.bridged_terms(args.query, hits)
         _print_json(
             [
-                searcher.citation(h).model_dump()
-                | {"ranks": h.ranks, "bridge": searcher.bridged_terms(args.query, h)}
-                for h in hits
+                searcher.citation(h).model_dump() | {"ranks": h.ranks, "bridge": bridge}
+                for h, bridge in zip(hits, bridges, strict=True)
             ]
         )
         return 0

@@ -72,8 +72,8 @@ class Settings(BaseSettings):
     # Without Hangul the BM25 leg searches the Korean forms the term bridge gives the query's
     # Latin terms (retrieval/bridge.py), which is what earns it a weight.
     fusion3_weights_no_hangul: tuple[float, float, float] = (0.25, 1.0, 1.0)
-    # The BM25 leg searches an English query's Latin terms with the Korean forms the documents
-    # gloss them with (glossary.py: "메디콘밸리(Medicon Valley)").
+    # The BM25 leg searches an English query by the Korean forms the documents gloss its Latin
+    # terms with (glossary.py: "메디콘밸리(Medicon Valley)"; retrieval/bridge.py).
     term_bridge: bool = True
     top_k: int = 5
     # Answer choice: "trained" blends the trained reader's spans (answering/reading.py) with the

@@ -46,9 +46,8 @@ def _korean_before(text: str, at: int, words: int) -> str | None:
     before = text[max(0, at - 60) : at].split("\n")[-1].split()
     taken: list[str] = []
     for word in reversed(before):
-        if len(taken) == words or not re.fullmatch(r"[가-힣][가-힣0-9·]*", word):
-            break
-        if not _is_noun_phrase(word):
+        hangul = re.fullmatch(r"[가-힣][가-힣0-9·]*", word)
+        if len(taken) == words or not hangul or not _is_noun_phrase(word):
             break
         taken.insert(0, word)
     return " ".join(taken) or None

@@ -63,14 +63,19 @@ class Searcher:
         # Stripped as `search` strips it, so the vector the dense retriever made is reused.
         return vectors @ query_vector(make_embedder(self.settings), query.strip())[0]
 
-    def bridged_terms(self, query: str, hit: Hit) -> dict[str, list[str]]:
-        """The query's Latin terms whose Korean forms (the term bridge) the hit's passage holds:
-        why a Korean passage matched an English query."""
-        if not self.settings.term_bridge or has_hangul(query):
-            return {}
-        found = self.snapshot.bridge.terms_in(query).items()
-        held = {latin: [k for k in forms if k in hit.chunk.text] for latin, forms in found}
-        return {latin: forms for latin, forms in held.items() if forms}
+    def bridged_terms(self, query: str, hits: list[Hit]) -> list[dict[str, list[str]]]:
+        """For each hit, the query's Latin terms whose Korean forms (the term bridge) its
+        passage holds: why a Korean passage matched an English query."""
+        found = {}
+        if self.settings.term_bridge and not has_hangul(query):
+            found = self.snapshot.bridge.terms_in(query)
+        out = []
+        for hit in hits:
+            held = {
+                latin: [k for k in forms if k in hit.chunk.text] for latin, forms in found.items()
+            }
+            out.append({latin: forms for latin, forms in held.items() if forms})
+        return out
 
     def citation(self, hit: Hit) -> Citation:
         doc = self.snapshot.documents[hit.chunk.doc_id]

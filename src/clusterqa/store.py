@@ -365,6 +365,7 @@ def _check(
     docs: list[Document],
     chunks: list[IndexedChunk],
     sentences: list[Sentence],
+    terms: list[Term],
 ) -> dict[str, Document]:
     """Counts and cross-references; the documents by id."""
     documents = {d.doc_id: d for d in docs}
@@ -389,6 +390,8 @@ def _check(
                 )
             if chunk and doc.text[row.start : row.end] != row.text:
                 raise _Damage(f"{where} differs from the text of {row.doc_id} at {row.start}")
+    if strays := {t.doc_id for t in terms} - set(documents):
+        raise _Damage(f"terms.jsonl holds terms of {_ids(strays)}, not in documents.jsonl")
     counts = Counter(c.doc_id for c in chunks)
     for doc_id, entry in manifest.documents.items():
         if counts[doc_id] != entry.chunks:
@@ -420,9 +423,7 @@ def _load(pointer: _Pointer) -> Snapshot:
         chunks = _parse_jsonl(raw["chunks.jsonl"], "chunks.jsonl", IndexedChunk)
         sentences = _parse_jsonl(raw["sentences.jsonl"], "sentences.jsonl", Sentence)
         terms = _parse_jsonl(raw["terms.jsonl"], "terms.jsonl", Term)
-        documents = _check(manifest, docs, chunks, sentences)
-        if strays := {t.doc_id for t in terms} - set(documents):
-            raise _Damage(f"terms.jsonl holds terms of {_ids(strays)}, not in documents.jsonl")
+        documents = _check(manifest, docs, chunks, sentences, terms)
         embeddings = _parse_npy(
             raw["embeddings.npy"], "embeddings.npy", len(chunks), "chunks", manifest.dim
         )

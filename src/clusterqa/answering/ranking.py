@@ -10,6 +10,7 @@ from clusterqa.answering.extract import SENTENCE_TYPES, Candidate, candidates, u
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import blend, by_sentence_support, read, windows
+from clusterqa.korean import has_hangul
 from clusterqa.models import Hit
 from clusterqa.search import Searcher
 
@@ -17,7 +18,6 @@ from clusterqa.search import Searcher
 # the answer should read as the document writes it (a Korean name, the figure of the body): a
 # candidate there keeps this share of its score.
 _TRANSLATION_SHARE = 0.1
-_HANGUL = re.compile(r"[가-힣]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,;:()-]*")
 
 
@@ -61,7 +61,7 @@ def ranked_candidates(
 
 @lru_cache(maxsize=64)
 def _korean(text: str) -> bool:
-    return len(_HANGUL.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+    return len(re.findall("[가-힣]", text)) > len(re.findall("[A-Za-z]", text))
 
 
 def in_translation(candidate: Candidate, texts: dict[str, str]) -> bool:
@@ -70,7 +70,7 @@ def in_translation(candidate: Candidate, texts: dict[str, str]) -> bool:
     text = texts[candidate.doc_id]
     sentence = text[candidate.sentence_start : candidate.sentence_end]
     return (
-        not _HANGUL.search(sentence)
+        not has_hangul(sentence)
         and sum(bool(_LATIN_WORD.fullmatch(w)) for w in sentence.split()) >= 4
         and _korean(text)
     )

@@ -1,12 +1,12 @@
 """Reader candidates: the trained reader's spans in the top passages, typed and normalised.
 
 The reader reads the question against the passages it is given (in `ask`, the top retrieved
-passage whole: `windows`) and proposes spans with a start+end score. A span becomes a
-`Candidate` of the question's type: a figure the question asks for that the span covers (its
-boundaries snapped to the figure, its value normalised), a name, or a phrase. Candidates are
-ranked by the span's probability among all spans read for the question, times its window's
-answerability, times how well the span fits the asked type, so "7년간" loses to "2016년" for a
-year question even when the model prefers it.
+passage whole and the best rule sentences outside it: `windows`) and proposes spans with a
+start+end score. A span becomes a `Candidate` of the question's type: a figure the question
+asks for that the span covers (its boundaries snapped to the figure, its value normalised), a
+name, or a phrase. Candidates are ranked by the span's probability among all spans read for the
+question, times its window's answerability, times how well the span fits the asked type, so
+"7년간" loses to "2016년" for a year question even when the model prefers it.
 """
 
 from __future__ import annotations
