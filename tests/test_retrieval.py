@@ -1,8 +1,11 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clusterqa.config import Settings
+from clusterqa.embedders.base import query_vector
+from clusterqa.embedders.factory import make_embedder
 from clusterqa.errors import IndexStateError, InputError
 from clusterqa.evaluation.bench import run_gold
 from clusterqa.evaluation.gold import load_gold
@@ -161,3 +164,27 @@ def test_the_term_bridge_takes_english_terms_to_korean_text(corpus_index):
     assert found
     assert bridged.bridged_terms(query, found[:1]) == [{"Medicon Valley": ["메디콘밸리"]}]
     assert plain.bridged_terms(query, found[:1]) == [{}]
+
+
+def test_the_e5_leg_blends_each_chunk_with_its_best_sentence(searchers, corpus_index):
+    snapshot = searchers["bm25"].snapshot
+    query = "홍릉강소특구의 육성 전략"
+    flat = make_retriever(
+        "dense", snapshot, corpus_index.model_copy(update={"dense_sentence_weight": 0})
+    )
+    blended = make_retriever("dense", snapshot, corpus_index)
+    vector = query_vector(make_embedder(corpus_index), query)[0]
+    # weight 0 is the FAISS index's own ranking
+    assert [c.row for c in flat.search(query, 5)] == list(
+        np.argsort(-(snapshot.embeddings @ vector), kind="stable")[:5]
+    )
+    rows = snapshot.chunk_sentences()
+    weight = corpus_index.dense_sentence_weight
+    hits = blended.search(query, 5)
+    for c in hits:
+        own = float(snapshot.embeddings[c.row] @ vector)
+        best = max(
+            (float(snapshot.sentence_embeddings[r] @ vector) for r in rows[c.row]), default=own
+        )
+        assert c.score == pytest.approx((1 - weight) * own + weight * best, abs=1e-5)
+    assert any(snapshot.chunks[c.row].doc_id == HONGNEUNG for c in hits)

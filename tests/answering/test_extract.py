@@ -4,7 +4,7 @@ from functools import partial
 
 import pytest
 
-from clusterqa.answering.extract import candidates, unknown_names
+from clusterqa.answering.extract import candidates, quantity_spans, unknown_names
 from clusterqa.answering.question import analyze
 from clusterqa.models import Chunk, Hit
 from clusterqa.search import Searcher
@@ -63,6 +63,17 @@ def test_a_year_named_in_the_question_is_not_its_answer(snapshot):
     hit, texts = _hit_on(snapshot, "000_cb8befbba9c2d448", sentence)
     years = candidates(analyze("2023년 기준 시장 규모 전망은 몇 년까지인가?"), [hit], texts)
     assert years and "2023" not in years[0].text
+
+
+def test_a_year_question_reads_the_year_of_a_date(snapshot):
+    line = "최초투고일 2023년 12월 06일"
+    hit, texts = _hit_on(snapshot, "001_bbdd64259990e5a3", line)
+    years = candidates(analyze("이 논문이 처음 투고된 해는?"), [hit], texts)
+    assert [(c.text, c.value) for c in years] == [("2023년", 2023.0)]
+    assert texts[years[0].doc_id][years[0].start : years[0].end] == "2023년"
+    # a year written alone is stronger evidence than a date's (a source's access date)
+    spans = quantity_spans(analyze("다리가 개통된 해는?"), "2000년에 개통(2023년 11월 25일 접속)")
+    assert [(v.value, v.fit) for _, _, v in spans] == [(2000.0, 1.0), (2023.0, 0.5)]
 
 
 def test_unknown_names_are_those_no_document_mentions(snapshot):

@@ -11,7 +11,9 @@ KOREAN = [
     # year, and durations counted in years
     ("홍릉강소특구는 몇 년에 지정되었나?", "year", None),
     ("메디콘밸리 아카데미는 몇 년도에 탄생하였는가?", "year", None),
-    ("오송생명과학단지는 언제 준공되었나?", "year", None),
+    ("오송생명과학단지는 언제 준공되었나?", "date", None),  # as precisely as the text says
+    ("첨단의료복합단지 조성에 들어간 예산은 어느 정도인가?", "amount", None),
+    ("입주 기업 수는 어느 정도인가?", "count", "개"),
     ("메디콘밸리 아카데미의 설립연도는?", "year", None),
     ("케임브리지 사이언스 파크는 어느 해에 조성되었는가?", "year", None),
     ("대전 클러스터 형성 과정에서 연구개발특구진흥재단이 출범한 해는 언제인가?", "year", None),

@@ -12,13 +12,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from clusterqa.answering.normalize import entity_key, find_quantities, format_value, is_range
+from clusterqa.answering.normalize import (
+    Quantity,
+    entity_key,
+    find_quantities,
+    format_value,
+    is_range,
+)
 from clusterqa.answering.phrases import definitions, lists, noun_runs, reasons
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.korean import has_hangul, sentences_in, tokens
@@ -209,7 +215,7 @@ def candidates(
             elif info.answer_type in ("number", "count"):
                 fit = unit_fit(info.counter, figure.unit)
             else:
-                fit = 1.0
+                fit = figure.fit
             near = _proximity(sentence, c_start, c_end, positions, len(keywords))
             score = (0.4 * match + 0.3 * near + 0.3 * prior) * (0.6 + 0.4 * fit)
             found.append(
@@ -235,6 +241,7 @@ class _Value(NamedTuple):
     value: str | float
     unit: str | None
     approximate: bool
+    fit: float = 1.0  # how well the figure is of the asked kind
 
 
 # Counters writers use interchangeably for firms, sites and institutions: 몇 곳 is answered
@@ -248,13 +255,36 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
     return wanted in _SITE_COUNTERS and unit in _SITE_COUNTERS
 
 
+_DATE_YEAR = re.compile(r"\d{4}\s*년")
+# A date's year is weaker evidence than a year written alone: reports date their sources
+# (2023년 11월 25일 접속) and the events they date are seldom what a year question asks.
+_DATE_YEAR_FIT = 0.5
+
+
+def _year_of(q: Quantity) -> Quantity | None:
+    """The year a full date states ("1954년 11월 27일" -> 1954년), for a question asking the year:
+    the document gives the day, the question wants its year."""
+    year = _DATE_YEAR.match(q.text) if q.kind == "date" and q.value >= 10000 else None
+    if not year:
+        return None
+    text = year.group()
+    end = q.start + len(text)
+    return replace(q, kind="year", value=float(q.value // 10000), end=end, text=text)
+
+
 def quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _Value]]:
     """Figures of the kinds the question asks for; a range (8~12개월, 2000–2005년) is one
     candidate unless the question asks for a single year."""
     kinds = QUANTITY_KINDS[info.answer_type]
+    figures = find_quantities(sentence)
+    derived: set[int] = set()  # starts of the years read out of dates
+    if info.answer_type == "year":
+        years = [_year_of(q) for q in figures]
+        derived = {y.start for y in years if y}
+        figures = [y or q for q, y in zip(figures, years, strict=True)]
     found = [
         q
-        for q in find_quantities(sentence)
+        for q in figures
         if q.kind in kinds and (info.answer_type != "count" or _counter_fits(info.counter, q.unit))
     ]
     ranges = info.answer_type != "year"
@@ -267,7 +297,8 @@ def quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _V
             out.append((q.start, r.end, _Value(value, q.unit, q.approximate or r.approximate)))
             i += 2
             continue
-        out.append((q.start, q.end, _Value(q.value, q.unit, q.approximate)))
+        fit = _DATE_YEAR_FIT if q.start in derived else 1.0
+        out.append((q.start, q.end, _Value(q.value, q.unit, q.approximate, fit)))
         i += 1
     return out
 

@@ -61,7 +61,10 @@ def analyze(question: str) -> QuestionInfo:
     # still English grammar, so the rules follow the text outside brackets and quotes.
     if has_hangul(_BRACKETED.sub(" ", text)):
         tokens = kiwi().tokenize(text)
-        answer_type, counter = _korean_type(text, tokens)
+        # 어느 정도 ("to what degree") asks what 얼마 asks.
+        how_much = _KO_HOW_MUCH.sub("얼마", text)
+        typing = tokens if how_much == text else kiwi().tokenize(how_much)
+        answer_type, counter = _korean_type(how_much, typing)
         return QuestionInfo(
             text=text,
             language="ko",
@@ -80,6 +83,8 @@ def analyze(question: str) -> QuestionInfo:
 
 
 # --- Korean -----------------------------------------------------------------------------------
+
+_KO_HOW_MUCH = re.compile(r"어느\s*정도")
 
 _KO_ORG = {
     "기관", "대학", "대학교", "대학원", "기업", "회사", "병원", "연구소", "연구원", "재단", "협회",
@@ -337,7 +342,9 @@ def _korean_type(text: str, tokens: list[Token]) -> Typed:
     if "언제" in text:
         if re.search(r"언제\s*부터.*언제\s*까지", text):
             return "date", None
-        return ("date", None) if focus_type == ("date", None) else ("year", None)
+        # "When" is answered as precisely as the document states it (2008년 2월 25일), unless the
+        # question asks for the year (해는 언제).
+        return ("year", None) if focus_type == ("year", None) else ("date", None)
     if "얼마" in text:
         if match := re.search(r"얼마나\s*많은\s*(\S+)", text):
             return "count", _ko_counter_for([t.form for t in kiwi().tokenize(match.group(1))])

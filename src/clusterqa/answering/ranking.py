@@ -6,7 +6,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
-from clusterqa.answering.extract import SENTENCE_TYPES, Candidate, candidates, unknown_names
+from clusterqa.answering.extract import (
+    QUANTITY_KINDS,
+    SENTENCE_TYPES,
+    Candidate,
+    candidates,
+    unknown_names,
+)
+from clusterqa.answering.normalize import find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import blend, by_sentence_support, read, windows
@@ -27,7 +34,8 @@ class Ranked:
     unknown: list[str]  # the question's names no document mentions (then no candidates)
     # The best rule-based score: how well the passages match what the question asks for. What
     # `ask` abstains on; the reader's own scores, trained on Wikipedia, do not calibrate on
-    # report text (benchmarks/experiments/README.md).
+    # report text (benchmarks/experiments/README.md), so they stand in only where the rules
+    # find no candidate at all.
     support: float
 
 
@@ -48,15 +56,32 @@ def ranked_candidates(
     # List, definition and reason answers are phrases the rules cut out (phrases.py); the
     # reader, trained on short KorQuAD spans, answers them with a fragment (gold dev and test:
     # 7 right by the rules, 2 by the reader).
-    if settings.reader == "trained" and found and info.answer_type not in SENTENCE_TYPES:
+    if settings.reader == "trained" and info.answer_type not in SENTENCE_TYPES:
         reader = load_reader(settings.model_cache_dir, settings.reader_threads)
         chunks = settings.reader_chunks if read_whole is None else read_whole
         ranges = windows(hits, found, chunks, settings.reader_sentences)
         spans = by_sentence_support(
             read(reader, info, ranges, texts), found, settings.reader_support_floor
         )
+        if not found and spans:
+            # Figures in units the rules do not know (17,472 셀, 4종류): the reader's span, its
+            # probability (a span of another type keeps a tenth of it) what `ask` abstains on.
+            support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
-    return Ranked(translations_last(found, texts), [], support)
+    return Ranked(of_the_asked_kind(translations_last(found, texts), info), [], support)
+
+
+def of_the_asked_kind(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
+    """`found` with the candidates of the wrong kind last, a figure question answered by a
+    figure and a name question by a name: the reader's span of the wrong type keeps a tenth of
+    its score, which still beats a rule candidate it did not read (gold dev: "보스턴 클러스터"
+    for 얼마)."""
+    if info.answer_type in SENTENCE_TYPES or info.answer_type == "unknown":
+        return found
+    if info.answer_type in QUANTITY_KINDS:
+        return sorted(found, key=lambda c: not find_quantities(c.text))
+    # As among the rules' names: a figure with its unit (3,737명) is never a name.
+    return sorted(found, key=lambda c: any(q.start == 0 for q in find_quantities(c.text)))
 
 
 @lru_cache(maxsize=64)

@@ -23,7 +23,7 @@ from clusterqa.answering.extract import (
     type_fit,
     unit_fit,
 )
-from clusterqa.answering.normalize import entity_key
+from clusterqa.answering.normalize import entity_key, find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import Reader
 from clusterqa.korean import sentences_in
@@ -45,19 +45,15 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
     if info.answer_type in QUANTITY_KINDS:
         for q_start, q_end, figure in quantity_spans(info, sentence):
             if q_start < end and q_end > start:
-                fit = 1.0
+                fit = figure.fit
                 if info.answer_type in ("number", "count"):
                     fit = unit_fit(info.counter, figure.unit)
                 return q_start, q_end, figure.value, figure.unit, figure.approximate, fit
         return start, end, entity_key(text) or text, None, False, 0.0
-    return (
-        start,
-        end,
-        entity_key(text) or text,
-        None,
-        False,
-        type_fit(info.answer_type, text, sentence),
-    )
+    # As among the rules' names: a figure with its unit (3,737명) is never a name.
+    figure = any(q.start == 0 for q in find_quantities(text))
+    fit = 0.0 if figure else type_fit(info.answer_type, text, sentence)
+    return start, end, entity_key(text) or text, None, False, fit
 
 
 def read(

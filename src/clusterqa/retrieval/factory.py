@@ -32,7 +32,16 @@ def make_retriever(name: str, snapshot: Snapshot, settings: Settings) -> Retriev
         corpus = [char_bigrams(f"{_title(snapshot, c.doc_id)}\n{c.text}") for c in snapshot.chunks]
         return BM25Retriever("bigram", corpus, char_bigrams)
     if name == "dense":
-        return DenseRetriever(snapshot.faiss_index, make_embedder(settings))
+        if not settings.dense_sentence_weight:
+            return DenseRetriever(snapshot.faiss_index, make_embedder(settings))
+        return SentenceBlendRetriever(
+            "dense",
+            snapshot.embeddings,
+            snapshot.sentence_embeddings,
+            snapshot.chunk_sentences(),
+            make_embedder(settings),
+            settings.dense_sentence_weight,
+        )
     if name == "use":
         if not snapshot.manifest.cross_dim:
             raise IndexStateError(
