@@ -60,3 +60,10 @@ def test_every_citation_is_verifiable(searcher):
 def test_abstains_on_questions_the_corpus_does_not_answer(searcher, question):
     response = ask(searcher, question)
     assert response.abstained and response.answer is None and response.reason
+
+
+def test_abstains_when_no_passage_states_a_figure_of_the_asked_kind(searcher):
+    """The reports give tonnes nowhere: a count or a year near the words is not an answer."""
+    response = ask(searcher, "대구경북첨단의료복합단지의 연간 의약품 생산량은 몇 톤인가?")
+    assert response.abstained and response.answer is None
+    assert "톤" in response.reason

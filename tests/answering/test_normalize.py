@@ -118,10 +118,17 @@ SINGLE = [
     ("approximately 1.98 million m2", "area", 1.98e6, "m2", True, None,
      "approximately 1.98 million m2"),
     ("12.8km²", "area", 12.8, "km2", False, None, "12.8km²"),
+    ("약 21,000km<sup>2</sup>", "area", 21000.0, "km2", True, None, "약 21,000km<sup>2</sup>"),
     ("3150평의 부지", "area", 3150.0, "pyeong", False, None, "3150평"),
     ("약 333천평", "area", 333000.0, "pyeong", True, None, "약 333천평"),
     ("14만평부지", "area", 1.4e5, "pyeong", False, None, "14만평"),
     ("50 ha", "area", 50.0, "ha", False, None, "50 ha"),
+    # lengths and weights, in the unit written
+    ("총 길이 16km의 다리", "length", 16.0, "km", False, None, "16km"),
+    ("약 1,500미터", "length", 1500.0, "m", True, None, "약 1,500미터"),
+    ("2 meters wide", "length", 2.0, "m", False, None, "2 meters"),
+    ("연간 2만 톤", "weight", 2e4, "t", False, None, "2만 톤"),
+    ("20 kg", "weight", 20.0, "kg", False, None, "20 kg"),
     # counts
     ("110억 회", "count", 1.1e10, "회", False, None, "110억 회"),
     ("약 5,000명", "count", 5000.0, "명", True, None, "약 5,000명"),
@@ -225,6 +232,8 @@ MULTI = [
     ("IL-6", []),
     ("5G 네트워크", []),
     ("만원 버스", []),
+    ("3M 회사", []),  # a company, not three metres
+    ("10 MW", [("number", 10.0, None, "10")]),
     ("10 백신", [("number", 10.0, None, "10")]),
     ("3개발", [("number", 3.0, None, "3")]),
     ("5 평가", [("number", 5.0, None, "5")]),

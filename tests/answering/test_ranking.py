@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from clusterqa.answering.extract import Candidate
-from clusterqa.answering.ranking import in_translation, translations_last
+from clusterqa.answering.question import analyze
+from clusterqa.answering.ranking import in_translation, kinds_last, translations_last
 from clusterqa.korean import sentences_in
 from clusterqa.search import Searcher
 
@@ -50,3 +51,32 @@ def test_a_figure_of_the_english_prose_yields_to_the_korean_text(texts):
     ]
     far_ahead = replace(english, score=0.9)
     assert translations_last([far_ahead, korean], texts)[0].text == "10 billion dollars"
+
+
+def test_a_figure_question_takes_a_figure_of_its_kind_first(texts):
+    """Asked for a percentage, a share stands before a head count, which stands before a name,
+    whatever the scores say: the reader keeps part of its score for a span of another type."""
+    share = replace(_at(texts, "25%"), score=0.1)
+    people = replace(_at(texts, "5만 6천 명"), score=0.5)
+    name = replace(_at(texts, "보스턴"), score=0.9)
+    info = analyze("미국 BHCR 클러스터는 2003년 이후 매해 몇 %의 고용 증가세를 보였는가?")
+    assert [c.text for c in kinds_last([name, people, share], info)] == [
+        "25%",
+        "5만 6천 명",
+        "보스턴",
+    ]
+    # A counter is no measure (몇 개의 채널 is answered by 3채널): any figure before the name.
+    info = analyze("BHCR 클러스터의 고용 인원은 몇 명인가?")
+    assert [c.text for c in kinds_last([name, share, people], info)] == [
+        "25%",
+        "5만 6천 명",
+        "보스턴",
+    ]
+    # A unit the question names is a measure the answer has: 몇 평 is not answered by a bare 3.
+    area = _at(texts, "3150평")
+    bare = replace(area, text="3", score=0.9)
+    info = analyze("부지 면적은 몇 평인가?")
+    assert [c.text for c in kinds_last([bare, area], info)] == ["3150평", "3"]
+    # A name question keeps a figure with its unit last.
+    info = analyze("BHCR이 있는 도시는 어디인가?")
+    assert kinds_last([people, name], info)[0].text == "보스턴"

@@ -37,9 +37,22 @@ QUANTITY_KINDS = {
     "amount": {"amount"},
     "percent": {"percent"},
     "count": {"count"},
-    "number": {"number", "count", "area", "duration", "multiple", "amount", "percent"},
+    "number": {
+        "number",
+        "count",
+        "area",
+        "length",
+        "weight",
+        "duration",
+        "multiple",
+        "amount",
+        "percent",
+    },
 }
 SENTENCE_TYPES = {"definition", "reason", "list"}
+# Questions for a proper name, which a figure never answers; an "entity" (무엇, 기록은?) may be
+# one (2.35m).
+NAME_TYPES = {"person", "organization", "place"}
 _ORG_SUFFIX = re.compile(
     r"(대학교|대학|병원|연구원|연구소|재단|센터|협회|진흥원|공단|공사|위원회|부|처|청|원|사|"
     r"University|Institute|Hospital|Center|Centre|Foundation|Agency|Council|Inc\.?|Corp\.?)$"
@@ -253,6 +266,27 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
     if wanted is None or unit is None or wanted == unit:
         return True
     return wanted in _SITE_COUNTERS and unit in _SITE_COUNTERS
+
+
+# Kinds a figure cannot be mistaken in: a percentage is never a head count. Counters, durations
+# and years can, by the question's wording (몇 개의 채널: 3채널; 징역 몇 년: 2년; 몇일 뒤: 31일).
+_MEASURES = {"percent", "amount", "area", "length", "weight"}
+
+
+@lru_cache(maxsize=256)
+def _named(counter: str) -> Quantity | None:
+    """What a question's counter or unit measures, read as a figure in it (평: an area)."""
+    found = find_quantities(f"1{counter}")
+    return found[0] if found else None
+
+
+def asked_measure(info: QuestionInfo) -> str | None:
+    """The measure a figure question asks for, if any: a percentage, an amount, or what the unit
+    it names measures (몇 km: a length; 면적, ㎡: an area)."""
+    if info.answer_type in ("percent", "amount"):
+        return info.answer_type
+    named = _named(info.counter) if info.counter else None
+    return named.kind if named and named.kind in _MEASURES else None
 
 
 _DATE_YEAR = re.compile(r"\d{4}\s*년")

@@ -12,7 +12,8 @@ Conventions for a `Quantity`:
   scale elided, as these reports write it: 3억 2천 -> 3억 2천만, 1조 5천 -> 1조 5천억.
 * amount: `unit` is the ISO code (KRW, USD, SGD, EUR, GBP, JPY, CNY, HKD, AUD, CAD); a bare
   달러 or $ is USD. percent: "%" or "%p". area: "m2", "km2", "ha" or "pyeong" (평 is kept, not
-  converted). duration: "년", "개월", "주", "일", "시간" or "분". multiple: "배". count: the Korean
+  converted). length: "km", "m", "cm" or "mm"; weight: "kg" or "t" (as written, not converted).
+  duration: "년", "개월", "주", "일", "시간" or "분". multiple: "배". count: the Korean
   counter as written (개, 개소, 개사, 개국, 개교, 명, 곳, 회, 번, 건, 종, 위, 가지, 병상).
   number: no unit.
 * year: `value` is the year, `unit` None: YYYY년 and YYYY년도 for 1000-2099, a bare integer
@@ -46,15 +47,15 @@ from typing import Literal
 from clusterqa.korean import tokens
 
 Kind = Literal[
-    "number", "amount", "percent", "year", "decade", "date", "count", "area", "duration",
-    "multiple",
+    "number", "amount", "percent", "year", "decade", "date", "count", "area", "length", "weight",
+    "duration", "multiple",
 ]  # fmt: skip
 Bound = Literal["min", "max"]
 
 # Answer types compared by value; every other type is compared by entity_key.
 NUMERIC_TYPES = frozenset({
-    "year", "date", "number", "amount", "percent", "count", "duration", "area", "decade",
-    "multiple",
+    "year", "date", "number", "amount", "percent", "count", "duration", "area", "length",
+    "weight", "decade", "multiple",
 })  # fmt: skip
 
 
@@ -175,10 +176,21 @@ _UNIT_TABLE: tuple[tuple[str, Kind, str | None], ...] = (
     (r"위안|yuan|CNY|RMB", "amount", "CNY"),
     (r"%p|％p|%[ \t]?포인트|퍼센트[ \t]?포인트|percentage points?|pp", "percent", "%p"),
     (r"%|％|퍼센트|percent|per cent", "percent", "%"),
-    (r"㎡|m²|m2|제곱미터|평방미터|sqm|square met(?:er|re)s?", "area", "m2"),
-    (r"㎢|km²|km2|제곱킬로미터|평방킬로미터|square kilomet(?:er|re)s?", "area", "km2"),
+    (r"㎡|m²|m<sup>2</sup>|m2|제곱미터|평방미터|sqm|square met(?:er|re)s?", "area", "m2"),
+    (
+        r"㎢|km²|km<sup>2</sup>|km2|제곱킬로미터|평방킬로미터|square kilomet(?:er|re)s?",
+        "area",
+        "km2",
+    ),
     (r"ha|헥타르|hectares?", "area", "ha"),
     (r"평(?![가생방])", "area", "pyeong"),
+    # Latin length and weight symbols in lower case only: 3M and 10 MW are not lengths.
+    (r"㎞|(?-i:km)|킬로미터|kilomet(?:er|re)s?", "length", "km"),
+    (r"㎝|(?-i:cm)|센티미터|centimet(?:er|re)s?", "length", "cm"),
+    (r"㎜|(?-i:mm)|밀리미터|millimet(?:er|re)s?", "length", "mm"),
+    (r"met(?:er|re)s?|미터|(?-i:m)", "length", "m"),
+    (r"㎏|(?-i:kg)|킬로그램|kilograms?", "weight", "kg"),
+    (r"톤(?![급])|tonnes?|tons?", "weight", "t"),
     (r"년대", "decade", None),
     (r"년도", "year", None),
     (r"년간|년|years?", "duration", "년"),

@@ -7,9 +7,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
 from clusterqa.answering.extract import (
+    NAME_TYPES,
     QUANTITY_KINDS,
     SENTENCE_TYPES,
     Candidate,
+    asked_measure,
     candidates,
     unknown_names,
 )
@@ -68,20 +70,31 @@ def ranked_candidates(
             # probability (a span of another type keeps a tenth of it) what `ask` abstains on.
             support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
-    return Ranked(of_the_asked_kind(translations_last(found, texts), info), [], support)
+    return Ranked(kinds_last(translations_last(found, texts), info), [], support)
 
 
-def of_the_asked_kind(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
+def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
     """`found` with the candidates of the wrong kind last, a figure question answered by a
-    figure and a name question by a name: the reader's span of the wrong type keeps a tenth of
-    its score, which still beats a rule candidate it did not read (gold dev: "보스턴 클러스터"
-    for 얼마)."""
-    if info.answer_type in SENTENCE_TYPES or info.answer_type == "unknown":
-        return found
+    figure of the asked measure, then by any figure, and a name question by a name: the reader's
+    span of the wrong type keeps a tenth of its score, which still beats a rule candidate it
+    did not read (gold dev: "보스턴 클러스터" for 얼마, "5만 6천 명" for 몇 %)."""
     if info.answer_type in QUANTITY_KINDS:
-        return sorted(found, key=lambda c: not find_quantities(c.text))
+        return sorted(
+            found,
+            key=lambda c: 0 if states_the_kind(c, info) else 2 - bool(find_quantities(c.text)),
+        )
+    if info.answer_type not in NAME_TYPES:
+        return found
     # As among the rules' names: a figure with its unit (3,737명) is never a name.
     return sorted(found, key=lambda c: any(q.start == 0 for q in find_quantities(c.text)))
+
+
+def states_the_kind(candidate: Candidate, info: QuestionInfo) -> bool:
+    """Whether a figure question's candidate holds a figure, of the measure asked if it asks
+    one (asked_measure)."""
+    figures = find_quantities(candidate.text)
+    measure = asked_measure(info)
+    return any(measure is None or q.kind == measure for q in figures)
 
 
 @lru_cache(maxsize=64)

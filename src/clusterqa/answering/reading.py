@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from clusterqa.answering.extract import (
+    NAME_TYPES,
     QUANTITY_KINDS,
     Candidate,
     min_max,
@@ -51,7 +52,7 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
                 return q_start, q_end, figure.value, figure.unit, figure.approximate, fit
         return start, end, entity_key(text) or text, None, False, 0.0
     # As among the rules' names: a figure with its unit (3,737명) is never a name.
-    figure = any(q.start == 0 for q in find_quantities(text))
+    figure = info.answer_type in NAME_TYPES and any(q.start == 0 for q in find_quantities(text))
     fit = 0.0 if figure else type_fit(info.answer_type, text, sentence)
     return start, end, entity_key(text) or text, None, False, fit
 
