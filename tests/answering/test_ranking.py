@@ -37,6 +37,10 @@ def test_english_prose_of_a_korean_report_is_a_translation(texts):
     assert not in_translation(_at(texts, "1.55조 달러"), texts)
     # A line of figures or a web address without Hangul is not prose.
     assert not in_translation(_at(texts, "www.krihs.re.kr"), texts)
+    # Report 001's English abstract is glued to its Korean affiliation line: a sentence with
+    # Hangul, yet the name stands in ten English words; a bracketed gloss in Korean text is not.
+    assert in_translation(_at(texts, "Korea Research Institute"), texts)
+    assert not in_translation(_at(texts, "National Institutes of Health"), texts)
 
 
 def test_a_figure_of_the_english_prose_yields_to_the_korean_text(texts):

@@ -102,16 +102,34 @@ def _korean(text: str) -> bool:
     return len(re.findall("[가-힣]", text)) > len(re.findall("[A-Za-z]", text))
 
 
+_HANGUL = re.compile("[가-힣]")
+# Latin words around a candidate, between Hangul, that make the English stretch of a Korean
+# sentence prose (an abstract glued to the affiliation line, a gloss of a title) rather than a
+# name the Korean text mentions ("National Institute for Bioprocessing Research & Training").
+_GLUED_PROSE_WORDS = 10
+
+
+def _latin_words(text: str) -> int:
+    return sum(bool(_LATIN_WORD.fullmatch(w)) for w in text.split())
+
+
 def in_translation(candidate: Candidate, texts: dict[str, str]) -> bool:
-    """Whether a candidate stands in English prose (four words in Latin letters, no Hangul: not
-    a table row of figures or a web address) of a mostly Korean document."""
+    """Whether a candidate stands in English prose of a mostly Korean document: a sentence of
+    four words in Latin letters and no Hangul (not a table row of figures or a web address), or
+    a stretch of ten such words between the Hangul of a Korean sentence."""
     text = texts[candidate.doc_id]
+    if not _korean(text):
+        return False
     sentence = text[candidate.sentence_start : candidate.sentence_end]
-    return (
-        not has_hangul(sentence)
-        and sum(bool(_LATIN_WORD.fullmatch(w)) for w in sentence.split()) >= 4
-        and _korean(text)
-    )
+    if not has_hangul(sentence):
+        return _latin_words(sentence) >= 4
+    if has_hangul(candidate.text):
+        return False
+    before = [m.end() for m in _HANGUL.finditer(text, candidate.sentence_start, candidate.start)]
+    after = _HANGUL.search(text, candidate.end, candidate.sentence_end)
+    start = before[-1] if before else candidate.sentence_start
+    end = after.start() if after else candidate.sentence_end
+    return _latin_words(text[start:end]) >= _GLUED_PROSE_WORDS
 
 
 def translations_last(found: list[Candidate], texts: dict[str, str]) -> list[Candidate]:
