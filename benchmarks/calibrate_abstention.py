@@ -1,5 +1,6 @@
 """Choose `abstain_threshold` on gold dev: sweep thresholds over the question's support (the
-best rule-based score; see `answering.ranking.Ranked`).
+best rule-based score; see `answering.ranking.Ranked`). As `ask` does, a figure question whose
+best candidate states no figure of the asked measure abstains at any threshold.
 
 Prints, per threshold, abstention precision/recall/F1, false abstentions (answerable questions
 withheld) and fact accuracy (correct answers not withheld). Comparisons are not included.
@@ -30,7 +31,7 @@ def main() -> None:
         ranked = ranked_candidates(searcher, analyze(item.question), hits)
         best = ranked.candidates[0] if ranked.candidates else None
         correct, _ = judge(best.text if best else None, item)
-        rows.append((item.answerable, ranked.support, correct))
+        rows.append((item.answerable, -1.0 if ranked.off_kind else ranked.support, correct))
     n_unanswerable = sum(not a for a, _, _ in rows)
     n_answerable = len(rows) - n_unanswerable
     print("threshold precision recall f1 false_abstentions accuracy")

@@ -143,3 +143,14 @@ def test_reader_scores_follow_their_sentence_support():
     # A floor keeps a share of the score where the rules propose nothing.
     floored = by_sentence_support(spans, ranked, 0.5)
     assert [round(c.score, 4) for c in floored] == [0.5, 0.5625, 0.45]
+
+
+def test_a_span_that_starts_inside_quotes_ends_at_their_close(searcher, reader):
+    """Report 000 names its scheme in quotes: “실증특례”라는 규제 유예제도. A span that starts inside
+    the quotes stops at the closing one; none runs past it."""
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    window = _sentence_with(searcher, "“실증특례”라는")
+    info = analyze("홍릉강소특구가 보유한 규제 유예 제도는 무엇인가?")
+    found = read(reader, info, [window], texts)
+    assert found[0].text == "실증특례"
+    assert not [c.text for c in found if "”" in c.text and "“" not in c.text]

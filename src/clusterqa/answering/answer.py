@@ -9,7 +9,7 @@ from clusterqa.answering.compare import compare, parse_comparison
 from clusterqa.answering.extract import QUANTITY_KINDS, Candidate
 from clusterqa.answering.normalize import find_quantities
 from clusterqa.answering.question import analyze
-from clusterqa.answering.ranking import ranked_candidates, states_the_kind
+from clusterqa.answering.ranking import ranked_candidates
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import rerank
 from clusterqa.models import Citation
@@ -103,15 +103,12 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     best = ranked.candidates[0] if ranked.candidates else None
     # Asked for a figure, the passages found hold none of its kind (외레순 다리의 길이는 몇 km?
     # answered "2000년"): the documents do not say it.
-    off_kind = (
-        best is not None and info.answer_type in QUANTITY_KINDS and not states_the_kind(best, info)
-    )
-    if best is None or off_kind or ranked.support < settings.abstain_threshold:
+    if best is None or ranked.off_kind or ranked.support < settings.abstain_threshold:
         if not hits:
             reason = "no passage in the indexed documents matches the question"
         elif ranked.unknown:
             reason = f"the indexed documents never mention {', '.join(ranked.unknown)}"
-        elif off_kind:
+        elif ranked.off_kind:
             unit = f" in {info.counter}" if info.counter else ""
             reason = f"the passages found state no {info.answer_type}{unit} for what was asked"
         else:

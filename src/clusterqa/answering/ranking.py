@@ -39,6 +39,9 @@ class Ranked:
     # report text (benchmarks/experiments/README.md), so they stand in only where the rules
     # find no candidate at all.
     support: float
+    # A figure question whose best candidate states no figure of the asked measure
+    # (states_the_kind): `ask` abstains whatever the support.
+    off_kind: bool = False
 
 
 def ranked_candidates(
@@ -70,7 +73,9 @@ def ranked_candidates(
             # probability (a span of another type keeps a tenth of it) what `ask` abstains on.
             support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
-    return Ranked(kinds_last(translations_last(found, texts), info), [], support)
+    ranked = kinds_last(translations_last(found, texts), info)
+    off_kind = bool(ranked) and info.answer_type in QUANTITY_KINDS
+    return Ranked(ranked, [], support, off_kind and not states_the_kind(ranked[0], info))
 
 
 def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:

@@ -57,6 +57,23 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
     return start, end, entity_key(text) or text, None, False, fit
 
 
+# Closing quotes and their openings; straight quotes open and close alike, so they are left.
+_CLOSES = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "〉": "〈"}
+_OPENS = set(_CLOSES.values())
+
+
+def _quote_end(text: str, start: int, end: int) -> int:
+    """The end of the span [start, end) of `text`, cut at a closing quote it runs past when it
+    started inside the quotes ("실증특례”라는 규제 유예제도" -> 실증특례); an apostrophe in
+    Latin text (Korea’s) is no quote."""
+    for i in range(start, end):
+        if text[i] in _OPENS:
+            return end
+        if text[i] in _CLOSES and i > start and not text[i - 1].isascii():
+            return i
+    return end
+
+
 def read(
     reader: Reader, info: QuestionInfo, ranges: list[Range], texts: dict[str, str]
 ) -> list[Candidate]:
@@ -78,7 +95,7 @@ def read(
             ((s, e) for s, e in sentences_in(text, r_start, r_end) if s <= start < e),
             (start, end),
         )
-        end = min(end, s_end)  # a span never runs over its sentence into the next
+        end = _quote_end(text, start, min(end, s_end))  # nor over its sentence into the next
         if end <= start:
             continue
         sentence = text[s_start:s_end]
