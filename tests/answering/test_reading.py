@@ -146,8 +146,8 @@ def test_reader_scores_follow_their_sentence_support():
 
 
 def test_a_span_that_starts_inside_quotes_ends_at_their_close(searcher, reader):
-    """Report 000 names its scheme in quotes: “실증특례”라는 규제 유예제도. A span that starts inside
-    the quotes stops at the closing one; none runs past it."""
+    """Report 000 names its scheme in quotes: “실증특례”라는 규제 유예제도. A span that starts
+    inside the quotes stops at the closing one; none runs past it."""
     texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
     window = _sentence_with(searcher, "“실증특례”라는")
     info = analyze("홍릉강소특구가 보유한 규제 유예 제도는 무엇인가?")
