@@ -123,6 +123,9 @@ SINGLE = [
     ("약 333천평", "area", 333000.0, "pyeong", True, None, "약 333천평"),
     ("14만평부지", "area", 1.4e5, "pyeong", False, None, "14만평"),
     ("50 ha", "area", 50.0, "ha", False, None, "50 ha"),
+    # ages
+    ("39세 때", "age", 39.0, "세", False, None, "39세"),
+    ("13살의 소년", "age", 13.0, "세", False, None, "13살"),
     # lengths and weights, in the unit written
     ("총 길이 16km의 다리", "length", 16.0, "km", False, None, "16km"),
     ("약 1,500미터", "length", 1500.0, "m", True, None, "약 1,500미터"),
@@ -233,13 +236,15 @@ MULTI = [
     ("5G 네트워크", []),
     ("만원 버스", []),
     ("3M 회사", []),  # a company, not three metres
+    ("3세대 이동통신", [("number", 3.0, None, "3")]),  # a generation, not an age
+    ("21세기", [("number", 21.0, None, "21")]),
     ("10 MW", [("number", 10.0, None, "10")]),
     ("10 백신", [("number", 10.0, None, "10")]),
     ("3개발", [("number", 3.0, None, "3")]),
     ("5 평가", [("number", 5.0, None, "5")]),
     ("3분의 1", [("number", 3.0, None, "3"), ("number", 1.0, None, "1")]),
     ("계약 5건", [("count", 5.0, "건", "5건")]),
-    ("만 5세 이상", [("number", 5.0, None, "5")]),
+    ("만 5세 이상", [("age", 5.0, "세", "5세 이상")]),
     ("47\n억 원", [("number", 47.0, None, "47")]),
     ("하나만 있다", []),
     ("", []),

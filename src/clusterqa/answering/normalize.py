@@ -13,6 +13,7 @@ Conventions for a `Quantity`:
 * amount: `unit` is the ISO code (KRW, USD, SGD, EUR, GBP, JPY, CNY, HKD, AUD, CAD); a bare
   달러 or $ is USD. percent: "%" or "%p". area: "m2", "km2", "ha" or "pyeong" (평 is kept, not
   converted). length: "km", "m", "cm" or "mm"; weight: "kg" or "t" (as written, not converted).
+  age: "세" (세 or 살).
   duration: "년", "개월", "주", "일", "시간" or "분". multiple: "배". count: the Korean
   counter as written (개, 개소, 개사, 개국, 개교, 명, 곳, 회, 번, 건, 종, 위, 가지, 병상).
   number: no unit.
@@ -48,14 +49,14 @@ from clusterqa.korean import tokens
 
 Kind = Literal[
     "number", "amount", "percent", "year", "decade", "date", "count", "area", "length", "weight",
-    "duration", "multiple",
+    "age", "duration", "multiple",
 ]  # fmt: skip
 Bound = Literal["min", "max"]
 
 # Answer types compared by value; every other type is compared by entity_key.
 NUMERIC_TYPES = frozenset({
     "year", "date", "number", "amount", "percent", "count", "duration", "area", "length",
-    "weight", "decade", "multiple",
+    "weight", "age", "decade", "multiple",
 })  # fmt: skip
 
 
@@ -191,6 +192,8 @@ _UNIT_TABLE: tuple[tuple[str, Kind, str | None], ...] = (
     (r"met(?:er|re)s?|미터|(?-i:m)", "length", "m"),
     (r"㎏|(?-i:kg)|킬로그램|kilograms?", "weight", "kg"),
     (r"톤(?![급])|tonnes?|tons?", "weight", "t"),
+    # Not 3세대 (a generation), 21세기, 세포; 살림.
+    (r"세(?![대기계포금종무])|살(?![림균해])|years? old", "age", "세"),
     (r"년대", "decade", None),
     (r"년도", "year", None),
     (r"년간|년|years?", "duration", "년"),

@@ -129,7 +129,8 @@ _KO_MYEOT = re.compile(
 )
 _KO_DURATION = re.compile(r"^\s*(?:간|동안|만에|째|이\s*걸|가\s*걸|이\s*소요|연속)")
 _KO_UNIT_NORMAL = {
-    "번째": "위", "㎞": "km", "킬로미터": "km", "m2": "㎡", "제곱미터": "㎡", "헥타르": "ha",
+    "번째": "위", "살": "세",
+    "㎞": "km", "킬로미터": "km", "m2": "㎡", "제곱미터": "㎡", "헥타르": "ha",
 }  # fmt: skip
 _KO_CURRENCY = {"원", "달러", "유로", "엔", "위안", "파운드"}
 _KO_MEASURE_UNITS = {"km", "㎡", "평", "ha", "톤", "층", "세", "살"}
@@ -200,6 +201,8 @@ def _ko_noun_type(run: list[str], text: str) -> Typed | str | None:
         return "count", "위"
     if head == "기간":
         return "number", "년"
+    if head in {"나이", "연령", "향년"}:
+        return "number", "세"
     if head in {"시간", "길이", "거리"}:
         return "number", "km" if head != "시간" and "km" in text.lower() else None
     if _matches(run, _KO_AMOUNT):
