@@ -43,6 +43,7 @@ QUANTITY_KINDS = {
         "area",
         "length",
         "weight",
+        "age",
         "duration",
         "multiple",
         "amount",
@@ -270,7 +271,7 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
 
 # Kinds a figure cannot be mistaken in: a percentage is never a head count. Counters, durations
 # and years can, by the question's wording (몇 개의 채널: 3채널; 징역 몇 년: 2년; 몇일 뒤: 31일).
-_MEASURES = {"percent", "amount", "area", "length", "weight"}
+_MEASURES = {"percent", "amount", "area", "length", "weight", "age"}
 
 
 @lru_cache(maxsize=256)

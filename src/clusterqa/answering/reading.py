@@ -57,9 +57,9 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
     return start, end, entity_key(text) or text, None, False, fit
 
 
-# Closing quotes and their openings; straight quotes open and close alike, so they are left.
-_CLOSES = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "〉": "〈"}
-_OPENS = set(_CLOSES.values())
+# Straight quotes open and close alike, so they are left.
+_OPENING_QUOTES = "“‘「『《〈"
+_CLOSING_QUOTES = "”’」』》〉"
 
 
 def _quote_end(text: str, start: int, end: int) -> int:
@@ -67,9 +67,9 @@ def _quote_end(text: str, start: int, end: int) -> int:
     started inside the quotes ("실증특례”라는 규제 유예제도" -> 실증특례); an apostrophe in
     Latin text (Korea’s) is no quote."""
     for i in range(start, end):
-        if text[i] in _OPENS:
+        if text[i] in _OPENING_QUOTES:
             return end
-        if text[i] in _CLOSES and i > start and not text[i - 1].isascii():
+        if text[i] in _CLOSING_QUOTES and i > start and not text[i - 1].isascii():
             return i
     return end
 
