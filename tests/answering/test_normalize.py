@@ -118,7 +118,6 @@ SINGLE = [
     ("approximately 1.98 million m2", "area", 1.98e6, "m2", True, None,
      "approximately 1.98 million m2"),
     ("12.8km²", "area", 12.8, "km2", False, None, "12.8km²"),
-    ("약 21,000km<sup>2</sup>", "area", 21000.0, "km2", True, None, "약 21,000km<sup>2</sup>"),
     ("3150평의 부지", "area", 3150.0, "pyeong", False, None, "3150평"),
     ("약 333천평", "area", 333000.0, "pyeong", True, None, "약 333천평"),
     ("14만평부지", "area", 1.4e5, "pyeong", False, None, "14만평"),

@@ -177,12 +177,8 @@ _UNIT_TABLE: tuple[tuple[str, Kind, str | None], ...] = (
     (r"위안|yuan|CNY|RMB", "amount", "CNY"),
     (r"%p|％p|%[ \t]?포인트|퍼센트[ \t]?포인트|percentage points?|pp", "percent", "%p"),
     (r"%|％|퍼센트|percent|per cent", "percent", "%"),
-    (r"㎡|m²|m<sup>2</sup>|m2|제곱미터|평방미터|sqm|square met(?:er|re)s?", "area", "m2"),
-    (
-        r"㎢|km²|km<sup>2</sup>|km2|제곱킬로미터|평방킬로미터|square kilomet(?:er|re)s?",
-        "area",
-        "km2",
-    ),
+    (r"㎡|m²|m2|제곱미터|평방미터|sqm|square met(?:er|re)s?", "area", "m2"),
+    (r"㎢|km²|km2|제곱킬로미터|평방킬로미터|square kilomet(?:er|re)s?", "area", "km2"),
     (r"ha|헥타르|hectares?", "area", "ha"),
     (r"평(?![가생방])", "area", "pyeong"),
     # Latin length and weight symbols in lower case only: 3M and 10 MW are not lengths.
