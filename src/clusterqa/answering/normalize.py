@@ -43,7 +43,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, get_args
 
 from clusterqa.korean import tokens
 
@@ -53,11 +53,9 @@ Kind = Literal[
 ]  # fmt: skip
 Bound = Literal["min", "max"]
 
-# Answer types compared by value; every other type is compared by entity_key.
-NUMERIC_TYPES = frozenset({
-    "year", "date", "number", "amount", "percent", "count", "duration", "area", "length",
-    "weight", "age", "decade", "multiple",
-})  # fmt: skip
+# Answer types compared by value (every kind of quantity); every other type is compared by
+# entity_key.
+NUMERIC_TYPES = frozenset(get_args(Kind))
 
 
 @dataclass(frozen=True)

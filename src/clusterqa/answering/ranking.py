@@ -15,7 +15,7 @@ from clusterqa.answering.extract import (
     candidates,
     unknown_names,
 )
-from clusterqa.answering.normalize import find_quantities
+from clusterqa.answering.normalize import Quantity, find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import blend, by_sentence_support, read, windows
@@ -74,8 +74,10 @@ def ranked_candidates(
             support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
     ranked = kinds_last(translations_last(found, texts), info)
-    off_kind = bool(ranked) and info.answer_type in QUANTITY_KINDS
-    return Ranked(ranked, [], support, off_kind and not states_the_kind(ranked[0], info))
+    off_kind = (
+        bool(ranked) and info.answer_type in QUANTITY_KINDS and not states_the_kind(ranked[0], info)
+    )
+    return Ranked(ranked, [], support, off_kind)
 
 
 def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
@@ -84,30 +86,37 @@ def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
     span of the wrong type keeps a tenth of its score, which still beats a rule candidate it
     did not read (gold dev: "보스턴 클러스터" for 얼마, "5만 6천 명" for 몇 %)."""
     if info.answer_type in QUANTITY_KINDS:
-        return sorted(
-            found,
-            key=lambda c: 0 if states_the_kind(c, info) else 2 - bool(find_quantities(c.text)),
-        )
+        measure = asked_measure(info)
+
+        def rank(c: Candidate) -> int:  # the measure asked, another figure, no figure
+            figures = find_quantities(c.text)
+            return 0 if _of_measure(figures, measure) else 1 if figures else 2
+
+        return sorted(found, key=rank)
     if info.answer_type not in NAME_TYPES:
         return found
     # As among the rules' names: a figure with its unit (3,737명) is never a name.
     return sorted(found, key=lambda c: any(q.start == 0 for q in find_quantities(c.text)))
 
 
+def _of_measure(figures: list[Quantity], measure: str | None) -> bool:
+    return any(measure is None or q.kind == measure for q in figures)
+
+
 def states_the_kind(candidate: Candidate, info: QuestionInfo) -> bool:
     """Whether a figure question's candidate holds a figure, of the measure asked if it asks
     one (asked_measure)."""
-    figures = find_quantities(candidate.text)
-    measure = asked_measure(info)
-    return any(measure is None or q.kind == measure for q in figures)
+    return _of_measure(find_quantities(candidate.text), asked_measure(info))
+
+
+_HANGUL = re.compile("[가-힣]")
 
 
 @lru_cache(maxsize=64)
 def _korean(text: str) -> bool:
-    return len(re.findall("[가-힣]", text)) > len(re.findall("[A-Za-z]", text))
+    return len(_HANGUL.findall(text)) > len(re.findall("[A-Za-z]", text))
 
 
-_HANGUL = re.compile("[가-힣]")
 # Latin words around a candidate, between Hangul, that make the English stretch of a Korean
 # sentence prose (an abstract glued to the affiliation line, a gloss of a title) rather than a
 # name the Korean text mentions ("National Institute for Bioprocessing Research & Training").
@@ -130,9 +139,9 @@ def in_translation(candidate: Candidate, texts: dict[str, str]) -> bool:
         return _latin_words(sentence) >= 4
     if has_hangul(candidate.text):
         return False
-    before = [m.end() for m in _HANGUL.finditer(text, candidate.sentence_start, candidate.start)]
+    before = _HANGUL.finditer(text, candidate.sentence_start, candidate.start)
+    start = max((m.end() for m in before), default=candidate.sentence_start)
     after = _HANGUL.search(text, candidate.end, candidate.sentence_end)
-    start = before[-1] if before else candidate.sentence_start
     end = after.start() if after else candidate.sentence_end
     return _latin_words(text[start:end]) >= _GLUED_PROSE_WORDS
 
