@@ -76,6 +76,21 @@ def test_a_year_question_reads_the_year_of_a_date(snapshot):
     assert [(v.value, v.fit) for _, _, v in spans] == [(2000.0, 1.0), (2023.0, 0.5)]
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "text", "value"),
+    [
+        ("한러 수교는 그해 몇 주년이었나?", "한러 수교 20주년을 맞았다.", "20주년", 20.0),
+        ("이 경계는 몇 세기에 형성되었나?", "경계는 19-20세기에 형성되었다.", "19-20세기", "19~20"),
+        ("이동통신은 몇 세대인가?", "3세대 이동통신", "3세대", 3.0),
+        # A figure with a unit the normaliser reads keeps its own span.
+        ("직원은 몇 명인가?", "직원 20명이 일한다", "20명", 20.0),
+    ],
+)
+def test_a_bare_number_keeps_the_word_it_counts(question, sentence, text, value):
+    (start, end, figure), *_ = quantity_spans(analyze(question), sentence)
+    assert (sentence[start:end], figure.value) == (text, value)
+
+
 def test_unknown_names_are_those_no_document_mentions(snapshot):
     texts = {d: doc.text for d, doc in snapshot.documents.items()}
     assert unknown_names("메디콘밸리는 어디에 있나?", texts) == []

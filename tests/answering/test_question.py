@@ -101,6 +101,10 @@ KOREAN = [
     ("미국 BHCR은 어느 3개 주에 걸쳐 형성되어 있는가?", "list", None),
     ("홍릉강소특구에 입주한 앵커기업들은 어디인가?", "list", None),
     ("보스턴과 케임브리지의 대표 대학은 각각 어디인가?", "list", None),
+    ("충북과 대전이 모두 무엇을 유치하려 하는가?", "list", None),
+    # 모두 meaning "all" asks for one thing.
+    ("세 후보가 모두 공약으로 내세운 정책은 무엇인가?", "entity", None),
+    ("다른 모든 후보에게 모두 지는 후보를 부르는 명칭은?", "entity", None),
     # unknown
     ("홍릉강소특구에 대해 설명해 주세요.", "unknown", None),
 ]

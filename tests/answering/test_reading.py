@@ -8,6 +8,7 @@ from clusterqa.answering.extract import Candidate
 from clusterqa.answering.question import analyze
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import (
+    _word_bounds,
     blend,
     by_sentence_support,
     read,
@@ -16,7 +17,7 @@ from clusterqa.answering.reading import (
     span_scores,
     windows,
 )
-from clusterqa.korean import sentences_in
+from clusterqa.korean import sentences_in, tokens
 from clusterqa.models import Chunk, Hit
 from clusterqa.search import Searcher
 
@@ -154,3 +155,40 @@ def test_a_span_that_starts_inside_quotes_ends_at_their_close(searcher, reader):
     found = read(reader, info, [window], texts)
     assert found[0].text == "실증특례"
     assert not [c.text for c in found if "”" in c.text and "“" not in c.text]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span", "words"),
+    [
+        ("마리 앙투아네트는 마리아 테레지아의 딸이다.", "마리아 테레", "마리아 테레지아"),
+        ("교육과학기술부는 계획을 발표했다.", "교육과학기술부는", "교육과학기술부"),
+        ("연구소는 1996년에 설립되었다.", "1996년에", "1996년"),
+        ("그 시기를 간혹 실용정부라고 부른다.", "간혹 실용정부", "실용정부"),
+        ("구호는 더 큰 대한민국이었다.", "더 큰 대한민국", "더 큰 대한민국"),
+        # Kiwi reads 팽 here as an adverb, but it is no word of its own.
+        ("탐관오리는 팽형에 처했다.", "팽형에", "팽형"),
+        # 로 ends the noun here, though 가상원자로 alone reads as 가상원자 + 로.
+        ("이 사업은 가상원자로를 개발한다.", "가상원자로", "가상원자로"),
+    ],
+)
+def test_spans_are_whole_words_without_opening_adverbs_or_closing_particles(sentence, span, words):
+    start = sentence.index(span)
+    bounds = _word_bounds(sentence, start, start + len(span))
+    assert sentence[slice(*bounds)] == words
+
+
+def test_no_reader_candidate_ends_inside_a_word_or_on_a_particle(searcher, reader):
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    windows = [_sentence_with(searcher, n) for n in ("2016년부터 7년간", "“실증특례”라는")]
+    for question in (
+        "홍릉강소특구가 보유한 규제 유예 제도는 무엇인가?",
+        "클러스터 순위를 발표하는 곳은?",
+    ):
+        found = read(reader, analyze(question), windows, texts)
+        assert found
+        for c in found:
+            sentence = texts[c.doc_id][c.sentence_start : c.sentence_end]
+            start, end = c.start - c.sentence_start, c.end - c.sentence_start
+            for t in tokens(sentence):
+                assert not (t.tag.startswith("J") and t.end == end and t.start > start), c.text
+                assert not (t.tag[0] == "N" and t.start < end < t.end), c.text

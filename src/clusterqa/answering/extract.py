@@ -329,13 +329,25 @@ def quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _V
         if ranges and i + 1 < len(found) and is_range(sentence, q, found[i + 1]):
             r = found[i + 1]
             value = f"{format_value(q.value)}~{format_value(r.value)}"
-            out.append((q.start, r.end, _Value(value, q.unit, q.approximate or r.approximate)))
+            end = _unit_word_end(sentence, r)
+            out.append((q.start, end, _Value(value, q.unit, q.approximate or r.approximate)))
             i += 2
             continue
         fit = _DATE_YEAR_FIT if q.start in derived else 1.0
-        out.append((q.start, q.end, _Value(q.value, q.unit, q.approximate, fit)))
+        out.append(
+            (q.start, _unit_word_end(sentence, q), _Value(q.value, q.unit, q.approximate, fit))
+        )
         i += 1
     return out
+
+
+def _unit_word_end(sentence: str, q: Quantity) -> int:
+    """The end of a bare number's span with the word glued to it that the normaliser knows no
+    unit for (20주년, 19-20세기, 3세대): the answer as written, not a bare 20."""
+    if q.kind != "number" or q.unit or not sentence[q.end : q.end + 1].isalpha():
+        return q.end
+    after = next((t for t in tokens(sentence) if t.start == q.end), None)
+    return after.end if after and after.tag in ("NNB", "NNG", "SL") else q.end
 
 
 def _spans(

@@ -140,7 +140,7 @@ _POST_QUAL = re.compile(
 # What may follow a unit: end, a non-Hangul character, or a particle or word that leaves it a
 # unit. Without this check "개발", "일본" and "평가" would read as counters after a number.
 _FOLLOW = re.compile(
-    r"(?:[^가-힣]|$|은|는|이|가|을|를|의|에|와|과|로|으로|도|만|까지|부터|간|동안|째|씩|당|여"
+    r"(?:[^가-힣]|$|은|는|이|가|을|를|의|에|엔|와|과|로|으로|도|만|까지|부터|간|동안|째|씩|당|여"
     r"|정도|내외|쯤|남짓|안팎|초과|미만|연속|대|규모|수준|상당|차|인|임|나|보다|뿐|밖|전|후|넘"
     r"|짜리|치|어치|말|초|중|래|생|가까이|가까운|부지)"
 )

@@ -135,8 +135,11 @@ _KO_UNIT_NORMAL = {
 _KO_CURRENCY = {"원", "달러", "유로", "엔", "위안", "파운드"}
 _KO_MEASURE_UNITS = {"km", "㎡", "평", "ha", "톤", "층", "세", "살"}
 
+# 모두 asks for a list only before the question word (모두 무엇인가); elsewhere it means "all"
+# or "in total" (모두 지는 후보, 모두 몇 명): 17 of 23 KorQuAD dev questions with 모두 were
+# typed as lists and 1 wanted one.
 _KO_LIST = re.compile(
-    r"목록|나열|열거|각각|모두|어떤\s*것들|무엇\s*무엇|어디\s*어디|누구\s*누구"
+    r"목록|나열|열거|각각|모두\s*(?:무엇|어디)|어떤\s*것들|무엇\s*무엇|어디\s*어디|누구\s*누구"
     r"|(?:두|세|네|다섯|여섯|\d+)\s*가지(?!\s*\S*\s*중)"  # not "4가지 유형 중 어느 유형"
 )
 # 배경/목적 used adverbially ("산학 협동을 목적으로 한 조직") do not ask for a reason.

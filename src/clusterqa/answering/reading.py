@@ -27,7 +27,7 @@ from clusterqa.answering.extract import (
 from clusterqa.answering.normalize import entity_key, find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import Reader
-from clusterqa.korean import sentences_in
+from clusterqa.korean import sentences_in, tokens
 from clusterqa.models import Hit
 from clusterqa.repair import is_table_row
 
@@ -74,6 +74,37 @@ def _quote_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def _word_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span [start, end) of `sentence` on whole words, without an adverb it opens with or
+    the particles it ends with. The reader's tokens are finer than Korean words (테레|지|아), so
+    it can end a name inside one (마리아 테레 -> 마리아 테레지아); they also often hold a noun
+    and its particle together (교육과학기술부는 -> 교육과학기술부, 1996년에 -> 1996년), and
+    KorQuAD's answers, like a user, want the bare noun. The sentence is analysed whole, so a
+    noun's last syllable that reads as a particle out of context (원자로 in 가상원자로를) stays."""
+    analysed = tokens(sentence)
+    words = [t for t in analysed if t.tag[0] == "N" or t.tag in ("SL", "SH")]
+    start = next((t.start for t in words if t.start < start < t.end), start)
+    end = next((t.end for t in words if t.start < end < t.end), end)
+    inside = [t for t in analysed if start <= t.start and t.end <= end]
+    # An adverb word before a noun opens no answer (간혹 실용정부, 특히 보스턴); one before a
+    # verb or adjective is part of it (더 큰 대한민국), and a syllable Kiwi reads as an adverb
+    # inside a word (팽형) is not one.
+    while (
+        len(inside) > 1
+        and inside[0].tag in ("MAG", "MAJ")
+        and inside[0].start == start
+        and inside[1].tag[0] in "NS"
+        and inside[0].end < inside[1].start
+    ):
+        inside.pop(0)
+        start = inside[0].start
+    while len(inside) > 1 and inside[-1].tag.startswith("J") and inside[-1].end == end:
+        end = inside.pop().start
+        while end > start and sentence[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
 def read(
     reader: Reader, info: QuestionInfo, ranges: list[Range], texts: dict[str, str]
 ) -> list[Candidate]:
@@ -100,7 +131,7 @@ def read(
             continue
         sentence = text[s_start:s_end]
         c_start, c_end, value, unit, approximate, fit = _typed(
-            info, sentence, start - s_start, end - s_start
+            info, sentence, *_word_bounds(sentence, start - s_start, end - s_start)
         )
         # The span's share among all spans read is relative (it sums to 1 even for nonsense
         # input); its window's answerability makes it an absolute confidence.
