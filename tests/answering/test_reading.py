@@ -8,6 +8,7 @@ from clusterqa.answering.extract import Candidate
 from clusterqa.answering.question import analyze
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import (
+    _after_clauses,
     _word_bounds,
     blend,
     by_sentence_support,
@@ -192,3 +193,20 @@ def test_no_reader_candidate_ends_inside_a_word_or_on_a_particle(searcher, reade
             for t in tokens(sentence):
                 assert not (t.tag.startswith("J") and t.end == end and t.start > start), c.text
                 assert not (t.tag[0] == "N" and t.start < end < t.end), c.text
+
+
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        (
+            "연방정부의 지원을 받고 있으며, National Institutes of Health",
+            "National Institutes of Health",
+        ),
+        ("뉴욕에서 개최한 국제 바이오 박람회", "국제 바이오 박람회"),
+        ("보스턴 클러스터", "보스턴 클러스터"),
+        # Nothing named after the clause: the span stays.
+        ("지원을 받고", "지원을 받고"),
+    ],
+)
+def test_a_name_starts_after_the_clauses_a_span_runs_over(span, name):
+    assert span[_after_clauses(span, 0, len(span)) :] == name

@@ -51,10 +51,33 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
                     fit = unit_fit(info.counter, figure.unit)
                 return q_start, q_end, figure.value, figure.unit, figure.approximate, fit
         return start, end, entity_key(text) or text, None, False, 0.0
+    if info.answer_type in NAME_TYPES:
+        start = _after_clauses(sentence, start, end)
+        text = sentence[start:end]
     # As among the rules' names: a figure with its unit (3,737명) is never a name.
     figure = info.answer_type in NAME_TYPES and any(q.start == 0 for q in find_quantities(text))
     fit = 0.0 if figure else type_fit(info.answer_type, text, sentence)
     return start, end, entity_key(text) or text, None, False, fit
+
+
+_ENDINGS = ("EC", "ETM", "EF")
+
+
+def _after_clauses(sentence: str, start: int, end: int) -> int:
+    """The start of the span [start, end) of `sentence` after the last clause it runs over: a
+    name holds no verb ending, so a span that does names what follows it (…지원을 받고 있으며,
+    National Institutes of Health -> National Institutes of Health; 뉴욕에서 개최한 아메리칸
+    인터내셔널 토이 페어 -> 아메리칸 인터내셔널 토이 페어)."""
+    inside = [t for t in tokens(sentence) if start <= t.start and t.end <= end]
+    ends = [i for i, t in enumerate(inside) if t.tag in _ENDINGS]
+    if not ends:
+        return start
+    name = (
+        t
+        for t in inside[ends[-1] + 1 :]
+        if (t.tag[0] == "N" and t.tag != "NNB") or t.tag in ("SL", "SH", "SN")
+    )
+    return next((t.start for t in name), start)
 
 
 # Straight quotes open and close alike, so they are left.
