@@ -369,9 +369,10 @@ def _spans(
             "reason": reasons,
         }[qtype](sentence)
         return [(s, e, None) for s, e in parts] + [(start, start + len(stripped), None)]
-    # A figure with its unit (21,000km², 2016년 계획) is never a name.
-    return [
-        (s, e, None)
-        for s, e in noun_runs(sentence)
-        if not any(q.start == 0 for q in find_quantities(sentence[s:e]))
-    ]
+    return [(s, e, None) for s, e in noun_runs(sentence) if not opens_with_figure(sentence[s:e])]
+
+
+def opens_with_figure(text: str) -> bool:
+    """Whether a figure with its unit opens `text` (21,000km², 3,737명, 2016년 계획): such a
+    text is never a name."""
+    return any(q.start == 0 for q in find_quantities(text))

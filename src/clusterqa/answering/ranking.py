@@ -13,6 +13,7 @@ from clusterqa.answering.extract import (
     Candidate,
     asked_measure,
     candidates,
+    opens_with_figure,
     unknown_names,
 )
 from clusterqa.answering.normalize import Quantity, find_quantities
@@ -95,8 +96,7 @@ def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
         return sorted(found, key=rank)
     if info.answer_type not in NAME_TYPES:
         return found
-    # As among the rules' names: a figure with its unit (3,737명) is never a name.
-    return sorted(found, key=lambda c: any(q.start == 0 for q in find_quantities(c.text)))
+    return sorted(found, key=lambda c: opens_with_figure(c.text))
 
 
 def _of_measure(figures: list[Quantity], measure: str | None) -> bool:

@@ -20,14 +20,15 @@ from clusterqa.answering.extract import (
     QUANTITY_KINDS,
     Candidate,
     min_max,
+    opens_with_figure,
     quantity_spans,
     type_fit,
     unit_fit,
 )
-from clusterqa.answering.normalize import entity_key, find_quantities
+from clusterqa.answering.normalize import entity_key
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import Reader
-from clusterqa.korean import sentences_in, tokens
+from clusterqa.korean import Token, sentences_in, tokens
 from clusterqa.models import Hit
 from clusterqa.repair import is_table_row
 
@@ -54,8 +55,8 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
     if info.answer_type in NAME_TYPES:
         start = _after_clauses(sentence, start, end)
         text = sentence[start:end]
-    # As among the rules' names: a figure with its unit (3,737명) is never a name.
-    figure = info.answer_type in NAME_TYPES and any(q.start == 0 for q in find_quantities(text))
+    # As among the rules' names.
+    figure = info.answer_type in NAME_TYPES and opens_with_figure(text)
     fit = 0.0 if figure else type_fit(info.answer_type, text, sentence)
     return start, end, entity_key(text) or text, None, False, fit
 
@@ -63,12 +64,17 @@ def _typed(info: QuestionInfo, sentence: str, start: int, end: int):
 _ENDINGS = ("EC", "ETM", "EF")
 
 
+def _within(sentence: str, start: int, end: int) -> list[Token]:
+    """Kiwi's tokens of `sentence` (analysed whole) that lie inside [start, end)."""
+    return [t for t in tokens(sentence) if start <= t.start and t.end <= end]
+
+
 def _after_clauses(sentence: str, start: int, end: int) -> int:
     """The start of the span [start, end) of `sentence` after the last clause it runs over: a
     name holds no verb ending, so a span that does names what follows it (…지원을 받고 있으며,
     National Institutes of Health -> National Institutes of Health; 뉴욕에서 개최한 아메리칸
     인터내셔널 토이 페어 -> 아메리칸 인터내셔널 토이 페어)."""
-    inside = [t for t in tokens(sentence) if start <= t.start and t.end <= end]
+    inside = _within(sentence, start, end)
     ends = [i for i, t in enumerate(inside) if t.tag in _ENDINGS]
     if not ends:
         return start
@@ -104,11 +110,10 @@ def _word_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     and its particle together (교육과학기술부는 -> 교육과학기술부, 1996년에 -> 1996년), and
     KorQuAD's answers, like a user, want the bare noun. The sentence is analysed whole, so a
     noun's last syllable that reads as a particle out of context (원자로 in 가상원자로를) stays."""
-    analysed = tokens(sentence)
-    words = [t for t in analysed if t.tag[0] == "N" or t.tag in ("SL", "SH")]
+    words = [t for t in tokens(sentence) if t.tag[0] == "N" or t.tag in ("SL", "SH")]
     start = next((t.start for t in words if t.start < start < t.end), start)
     end = next((t.end for t in words if t.start < end < t.end), end)
-    inside = [t for t in analysed if start <= t.start and t.end <= end]
+    inside = _within(sentence, start, end)
     # An adverb word before a noun opens no answer (간혹 실용정부, 특히 보스턴); one before a
     # verb or adjective is part of it (더 큰 대한민국), and a syllable Kiwi reads as an adverb
     # inside a word (팽형) is not one.
