@@ -4,7 +4,13 @@ from functools import partial
 
 import pytest
 
-from clusterqa.answering.extract import candidates, quantity_spans, unknown_names
+from clusterqa.answering.extract import (
+    asked_measure,
+    candidates,
+    quantity_spans,
+    unit_fit,
+    unknown_names,
+)
 from clusterqa.answering.question import analyze
 from clusterqa.models import Chunk, Hit
 from clusterqa.search import Searcher
@@ -89,6 +95,16 @@ def test_a_year_question_reads_the_year_of_a_date(snapshot):
 def test_a_bare_number_keeps_the_word_it_counts(question, sentence, text, value):
     (start, end, figure), *_ = quantity_spans(analyze(question), sentence)
     assert (sentence[start:end], figure.value) == (text, value)
+
+
+def test_a_figure_question_in_a_unit_symbol_finds_that_unit():
+    info = analyze("분석 서버의 메모리는 몇 GB인가?")
+    sentence = "서버 2대에 메모리 128GB와 4.8 GHz 프로세서"
+    figures = {sentence[s:e]: v.unit for s, e, v in quantity_spans(info, sentence)}
+    assert figures == {"2대": None, "128GB": "GB", "4.8 GHz": "GHz"}
+    assert asked_measure(info) == "data"
+    best = max(figures, key=lambda text: unit_fit(info.counter, figures[text]))
+    assert best == "128GB"
 
 
 def test_unknown_names_are_those_no_document_mentions(snapshot):

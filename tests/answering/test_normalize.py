@@ -237,7 +237,7 @@ MULTI = [
     ("3M 회사", []),  # a company, not three metres
     ("3세대 이동통신", [("number", 3.0, None, "3")]),  # a generation, not an age
     ("21세기", [("number", 21.0, None, "21")]),
-    ("10 MW", [("number", 10.0, None, "10")]),
+    ("10 MW", [("power", 10.0, "MW", "10 MW")]),  # power, not ten metres
     ("10 백신", [("number", 10.0, None, "10")]),
     ("3개발", [("number", 3.0, None, "3")]),
     ("5 평가", [("number", 5.0, None, "5")]),
@@ -247,7 +247,14 @@ MULTI = [
     ("47\n억 원", [("number", 47.0, None, "47")]),
     ("하나만 있다", []),
     ("", []),
-    ("약물 5mg", []),
+    ("약물 5mg", [("weight", 5.0, "mg", "5mg")]),
+    # technical units by their symbols, as written
+    ("128MB 이상", [("data", 128.0, "MB", "128MB 이상")]),
+    ("속도 300 Mbps", [("rate", 300.0, "Mbps", "300 Mbps")]),
+    ("2.4GHz 대역", [("frequency", 2.4, "GHz", "2.4GHz")]),
+    ("3,000mAh 배터리", [("charge", 3000.0, "mAh", "3,000mAh")]),
+    ("연간 5kWh", [("energy", 5.0, "kWh", "5kWh")]),
+    ("주사액 2.5 mL", [("volume", 2.5, "mL", "2.5 mL")]),
     ("삼천리", []),
     ("10년 만에", [("duration", 10.0, "년", "10년")]),
     ("일본 5개 지역", [("count", 5.0, "개", "5개")]),

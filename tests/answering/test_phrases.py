@@ -45,6 +45,23 @@ def test_a_reason_ends_at_its_causal_ending():
         "상시 교류가 어렵다."
     )
     assert _texts(sentence, reasons(sentence)) == ["인력이 상주하지 않아"]
+    # A report's label opening the statement is no part of it.
+    sentence = "- (CONNECT) 산·학 협동을 목적으로 1985년에 창립한 비영리 자립 조직으로"
+    assert _texts(sentence, reasons(sentence)) == ["산·학 협동"]
     # 설립하여 is a sequence and 위해서 a purpose, not a cause.
     sentence = "연구회를 설립하여 기업을 유치하기 위해서 노력했다."
     assert reasons(sentence) == []
+
+
+def test_a_reason_starts_after_its_topic_when_the_question_names_it():
+    sentence = "소특구 내 병원은 그러한 환경이 조성되어 있지 않아 새로운 기술에 대한 실증이 어렵다."
+    assert _texts(sentence, reasons(sentence)) == [
+        "소특구 내 병원은 그러한 환경이 조성되어 있지 않아"
+    ]
+    start = sentence.index("병원")
+    assert _texts(sentence, reasons(sentence, [(start, start + 2)])) == [
+        "그러한 환경이 조성되어 있지 않아"
+    ]
+    # Only a question word: the topic of another noun stays.
+    other = sentence.index("환경")
+    assert _texts(sentence, reasons(sentence, [(other, other + 2)]))[0].startswith("소특구")

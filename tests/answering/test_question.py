@@ -36,6 +36,11 @@ KOREAN = [
     ("원주의료기기산업기술단지의 부지 면적은 얼마인가?", "number", "㎡"),
     ("오송 첨단의료복합단지의 부지 규모는?", "number", "㎡"),
     ("외레순 다리의 총 길이는 몇 km인가?", "number", "km"),
+    # a unit by its symbol; a Latin word that is no unit is what is counted
+    ("분석 서버의 메모리는 몇 GB인가?", "number", "GB"),
+    ("1회 투여량은 몇 mg인가?", "number", "mg"),
+    ("부지 면적은 모두 몇 m²인가?", "number", "㎡"),
+    ("클러스터에 몇 CRO 기업이 있는가?", "count", None),
     ("싱가포르에서 신약 허가를 받기까지 걸리는 시간은 대략 얼마인가?", "number", None),
     # count, with the counter the question asks in or implies
     ("대전 바이오단지 내 바이오 기업은 몇 개사인가?", "count", "개사"),
@@ -94,6 +99,9 @@ KOREAN = [
     ("대전 바이오 기업들이 수도권으로 이전하는 이유는?", "reason", None),
     ("왜 한국 바이오 클러스터는 물리적 공간 조성에 편중되었나?", "reason", None),
     ("연구자의 노하우를 외부에 넘기기 어려운 까닭은 무엇인가?", "reason", None),
+    # A figure word inside the clause does not ask for the figure: the topic is a reason.
+    ("바이오 기업 몇 곳이 대전을 떠난 이유는 무엇인가?", "reason", None),
+    ("예산을 얼마나 늘려야 하는지 판단한 근거와 목적은?", "reason", None),
     ("샌디에고의 CONNECT는 몇 년에 창립되었나? 산학 협동을 목적으로 한다.", "year", None),
     # list
     ("충북이 식약처와 연계하여 육성해야 할 기관을 모두 나열하시오.", "list", None),

@@ -48,6 +48,13 @@ QUANTITY_KINDS = {
         "multiple",
         "amount",
         "percent",
+        "data",
+        "rate",
+        "frequency",
+        "energy",
+        "power",
+        "charge",
+        "volume",
     },
 }
 SENTENCE_TYPES = {"definition", "reason", "list"}
@@ -271,7 +278,10 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
 
 # Kinds a figure cannot be mistaken in: a percentage is never a head count. Counters, durations
 # and years can, by the question's wording (몇 개의 채널: 3채널; 징역 몇 년: 2년; 몇일 뒤: 31일).
-_MEASURES = {"percent", "amount", "area", "length", "weight", "age"}
+_MEASURES = {
+    "percent", "amount", "area", "length", "weight", "age", "data", "rate", "frequency", "energy",
+    "power", "charge", "volume",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=256)
@@ -366,7 +376,7 @@ def _spans(
         parts = {
             "list": lists,
             "definition": lambda text: definitions(text, positions),
-            "reason": reasons,
+            "reason": lambda text: reasons(text, [p for ps in positions.values() for p in ps]),
         }[qtype](sentence)
         return [(s, e, None) for s, e in parts] + [(start, start + len(stripped), None)]
     return [(s, e, None) for s, e in noun_runs(sentence) if not opens_with_figure(sentence[s:e])]

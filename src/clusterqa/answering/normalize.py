@@ -12,7 +12,9 @@ Conventions for a `Quantity`:
   scale elided, as these reports write it: 3억 2천 -> 3억 2천만, 1조 5천 -> 1조 5천억.
 * amount: `unit` is the ISO code (KRW, USD, SGD, EUR, GBP, JPY, CNY, HKD, AUD, CAD); a bare
   달러 or $ is USD. percent: "%" or "%p". area: "m2", "km2", "ha" or "pyeong" (평 is kept, not
-  converted). length: "km", "m", "cm" or "mm"; weight: "kg" or "t" (as written, not converted).
+  converted). length: "km", "m", "cm" or "mm"; weight: "kg", "t", "mg", "μg" or "g"; volume:
+  "mL" or "L" (as written, not converted). data (MB, GB …), rate (Mbps …), frequency (Hz,
+  GHz …), energy (kWh …), power (W, MW …), charge (mAh, Ah): the symbol as written.
   age: "세" (세 or 살).
   duration: "년", "개월", "주", "일", "시간" or "분". multiple: "배". count: the Korean
   counter as written (개, 개소, 개사, 개국, 개교, 명, 곳, 회, 번, 건, 종, 위, 가지, 병상).
@@ -49,7 +51,8 @@ from clusterqa.korean import tokens
 
 Kind = Literal[
     "number", "amount", "percent", "year", "decade", "date", "count", "area", "length", "weight",
-    "age", "duration", "multiple",
+    "age", "duration", "multiple", "data", "rate", "frequency", "energy", "power", "charge",
+    "volume",
 ]  # fmt: skip
 Bound = Literal["min", "max"]
 
@@ -185,6 +188,18 @@ _UNIT_TABLE: tuple[tuple[str, Kind, str | None], ...] = (
     (r"㎜|(?-i:mm)|밀리미터|millimet(?:er|re)s?", "length", "mm"),
     (r"met(?:er|re)s?|미터|(?-i:m)", "length", "m"),
     (r"㎏|(?-i:kg)|킬로그램|kilograms?", "weight", "kg"),
+    (r"㎎|(?-i:mg)|밀리그램|milligrams?", "weight", "mg"),
+    (r"㎍|(?-i:[μµ]g)|마이크로그램|micrograms?", "weight", "μg"),
+    (r"(?-i:g)|그램|grams?", "weight", "g"),
+    # Technical units by their symbols, as written: 128MB, 3,000mAh, 2.4GHz, 300 Mbps, 100mL.
+    (r"(?-i:[KMGTP]B|kB)", "data", None),
+    (r"(?-i:[kMG]?bps)", "rate", None),
+    (r"(?-i:[kMG]?Hz)|헤르츠", "frequency", None),
+    (r"(?-i:[kMG]?Wh)", "energy", None),
+    (r"(?-i:[kMG]?W)|와트", "power", None),
+    (r"(?-i:m?Ah)", "charge", None),
+    (r"㎖|(?-i:m[lL])|밀리리터|millilit(?:er|re)s?", "volume", "mL"),
+    (r"ℓ|(?-i:L)|리터|lit(?:er|re)s?", "volume", "L"),
     (r"톤(?![급])|tonnes?|tons?", "weight", "t"),
     # Not 3세대 (a generation), 21세기, 세포; 살림.
     (r"세(?![대기계포금종무])|살(?![림균해])|years? old", "age", "세"),

@@ -4,6 +4,7 @@ definition says and the clause that gives a reason. Spans are offsets into the s
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from kiwipiepy import Token
 
@@ -95,10 +96,16 @@ def _is_causal(toks: tuple[Token, ...], i: int) -> bool:
     return token.form in _CAUSAL_ENDINGS and before != "위하"  # 위해서 gives a purpose
 
 
-def reasons(sentence: str) -> list[tuple[int, int]]:
+# A label opening a report's statement: a bullet, then a bracketed word or a word and a colon.
+_LABEL = re.compile(r"[-·•▪○□◦※*\s]*(?:\([^()]{1,20}\)|[^\s:()]{1,20}\s*:)\s+")
+
+
+def reasons(sentence: str, asked: Collection[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Clauses that state a cause: up to a causal ending (인력이 상주하지 않아), to 때문 or 까닭
     (… 시간이 필요하기 때문), or before 을 목적으로 (… 경제 부흥을 목적으로); each starts after
-    the clause before it and its particle (위해서는)."""
+    the clause before it and its particle (위해서는), after a label it opens with ("- (배경)"),
+    and after its topic when that is a question word at `asked` (spans in the sentence): asked
+    why X does it, "X는 …하기 때문" answers "…하기 때문"."""
     spans = []
     start = 0
     toks = tokens(sentence)
@@ -111,9 +118,26 @@ def reasons(sentence: str) -> list[tuple[int, int]]:
             spans.append((start, toks[i - 1].start))
         joins = token.tag == "EC" and token.form in _CLAUSE_ENDINGS
         leading_particle = token.tag.startswith("J") and token.start == start
-        if causal or joins or leading_particle:
+        asked_topic = token.tag == "JX" and _after_asked_noun(toks, i, asked)
+        if causal or joins or leading_particle or asked_topic:
             start = end
-    trimmed = [
-        (s + len(text) - len(text.lstrip(" ,")), e) for s, e in spans if (text := sentence[s:e])
-    ]
-    return [(s, e) for s, e in trimmed if e > s]
+    trimmed = []
+    for s, e in spans:
+        s += len(sentence[s:e]) - len(sentence[s:e].lstrip(" ,"))
+        if label := _LABEL.match(sentence, s, e):
+            s = label.end()
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+_NOMINAL = ("N", "SL", "SH", "SN", "XP", "XS")
+
+
+def _after_asked_noun(toks: tuple[Token, ...], i: int, asked: Collection[tuple[int, int]]) -> bool:
+    """Whether the noun run right before toks[i] (its words at most a space apart) holds a
+    question word."""
+    j = i
+    while j and toks[j - 1].tag.startswith(_NOMINAL) and toks[j].start - toks[j - 1].end <= 1:
+        j -= 1
+    return j < i and any(toks[j].start <= s < toks[i].start for s, _ in asked)

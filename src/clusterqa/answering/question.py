@@ -3,9 +3,12 @@
 Rules, not a model: the cues are closed-class words (wh-words, counters, a few head nouns), so a
 table of them is more predictable than a classifier trained on a hundred gold questions.
 
-Precedence, most specific cue first (Korean and English alike):
+Precedence, most specific cue first (Korean and English alike), after one rule before all: a
+reason noun as the topic asked about (X 이유는 무엇인가) asks for a reason, whatever figure word
+stands in the clause before it.
 
-1. A wh-word fused with a unit: 몇 명 / 몇 년 / 몇 % / 며칠, "how many X", "how much", "how long".
+1. A wh-word fused with a unit: 몇 명 / 몇 년 / 몇 % / 몇 GB / 며칠, "how many X", "how much",
+   "how long".
    The unit names the answer type outright (몇 년 -> year, 몇 년간 -> a duration in 년).
 2. A wh-word that always asks for a quantity or a time: 언제 / 얼마, "when" / "what year" /
    "what date" / "what share". The head noun only refines it: 발행일은 언제 -> date,
@@ -35,6 +38,7 @@ from typing import Literal
 from kiwipiepy import Token
 from pydantic import BaseModel
 
+from clusterqa.answering.normalize import find_quantities
 from clusterqa.korean import has_hangul, kiwi
 
 AnswerType = Literal[
@@ -125,12 +129,12 @@ _KO_NUMERALS = {"두", "세", "네", "다섯", "여섯", "일곱", "여덟", "�
 _KO_MYEOT = re.compile(
     r"몇\s*(?:십|백|천|만|억|조)?\s*(개사|개소|개국|개월|개|명|곳|배|건|위|회|차례|번째|번|가지|종|편"
     r"|년도|년|월|일|주|달|시간|분|세|살|층|대|%|퍼센트|프로|km|㎞|킬로미터|㎡|m2|제곱미터|평"
-    r"|ha|헥타르|톤|원|달러|유로|엔|위안|파운드)?"
+    r"|ha|헥타르|톤|원|달러|유로|엔|위안|파운드|m²|[A-Za-z]{1,4}(?![A-Za-z²³]))?"
 )
 _KO_DURATION = re.compile(r"^\s*(?:간|동안|만에|째|이\s*걸|가\s*걸|이\s*소요|연속)")
 _KO_UNIT_NORMAL = {
     "번째": "위", "살": "세",
-    "㎞": "km", "킬로미터": "km", "m2": "㎡", "제곱미터": "㎡", "헥타르": "ha",
+    "㎞": "km", "킬로미터": "km", "m2": "㎡", "m²": "㎡", "제곱미터": "㎡", "헥타르": "ha",
 }  # fmt: skip
 _KO_CURRENCY = {"원", "달러", "유로", "엔", "위안", "파운드"}
 _KO_MEASURE_UNITS = {"km", "㎡", "평", "ha", "톤", "층", "세", "살"}
@@ -142,6 +146,7 @@ _KO_LIST = re.compile(
     r"목록|나열|열거|각각|모두\s*(?:무엇|어디)|어떤\s*것들|무엇\s*무엇|어디\s*어디|누구\s*누구"
     r"|(?:두|세|네|다섯|여섯|\d+)\s*가지(?!\s*\S*\s*중)"  # not "4가지 유형 중 어느 유형"
 )
+_KO_REASON_HEADS = {"이유", "원인", "까닭", "배경", "목적", "동기"}
 # 배경/목적 used adverbially ("산학 협동을 목적으로 한 조직") do not ask for a reason.
 _KO_REASON = re.compile(r"왜|까닭|이유|원인|(?:배경|목적|동기)(?!\s*(?:으로|로|하))")
 _KO_DEFINITION = re.compile(
@@ -308,12 +313,19 @@ def _strip_plural(run: list[str]) -> list[str]:
     return run[:-1] if run and run[-1] == "들" else run
 
 
+def _is_unit(symbol: str) -> bool:
+    """Whether the normaliser reads `symbol` as a unit of measure (GB, mAh), not a word (TV)."""
+    return any(q.unit == symbol for q in find_quantities(f"1{symbol}"))
+
+
 def _ko_myeot(text: str) -> Typed | None:
     match = _KO_MYEOT.search(text)
     if match is None:
         return None
     unit = match.group(1)
     rest = text[match.end() :]
+    if unit and unit.isascii() and unit not in _KO_MEASURE_UNITS and not _is_unit(unit):
+        unit = None  # 몇 TV 채널: a word, not a unit
     if unit is None:
         return "count", None
     unit = _KO_UNIT_NORMAL.get(unit, unit)
@@ -327,7 +339,7 @@ def _ko_myeot(text: str) -> Typed | None:
         return "percent", None
     if unit in _KO_CURRENCY:
         return "amount", unit
-    if unit in _KO_MEASURE_UNITS:
+    if unit in _KO_MEASURE_UNITS or unit.isascii():  # 몇 GB, 몇 mAh
         return "number", unit
     return "count", unit
 
@@ -341,6 +353,10 @@ def _korean_type(text: str, tokens: list[Token]) -> Typed:
     if focus_type == "generic":
         focus_type = _resolve_generic(tokens, focus_start, text) or "generic"
 
+    # The topic names what is asked, so a figure word inside the clause before it does not
+    # (몇 곳에 몰아주어야 한다고 본 이유는 무엇인가 asks for a reason, not a count).
+    if focus_run and focus_run[-1] in _KO_REASON_HEADS:
+        return "reason", None
     if typed := _ko_myeot(text):
         return typed
     if "며칠" in text:
