@@ -39,6 +39,7 @@ KOREAN = [
     # a unit by its symbol; a Latin word that is no unit is what is counted
     ("분석 서버의 메모리는 몇 GB인가?", "number", "GB"),
     ("1회 투여량은 몇 mg인가?", "number", "mg"),
+    ("주사 1회 용량은 몇 ml인가?", "number", "mL"),  # the unit as figures carry it
     ("부지 면적은 모두 몇 m²인가?", "number", "㎡"),
     ("클러스터에 몇 CRO 기업이 있는가?", "count", None),
     ("싱가포르에서 신약 허가를 받기까지 걸리는 시간은 대략 얼마인가?", "number", None),

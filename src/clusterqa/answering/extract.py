@@ -30,6 +30,8 @@ from clusterqa.answering.question import QuestionInfo
 from clusterqa.korean import has_hangul, sentences_in, tokens
 from clusterqa.models import Hit
 
+# Measures written by their symbols (128MB, 300 Mbps, 2.4GHz, 3,000mAh, 5 mL).
+_SYMBOL_KINDS = {"data", "rate", "frequency", "energy", "power", "charge", "volume"}
 # Which quantity kinds answer which question types.
 QUANTITY_KINDS = {
     "year": {"year"},
@@ -48,13 +50,7 @@ QUANTITY_KINDS = {
         "multiple",
         "amount",
         "percent",
-        "data",
-        "rate",
-        "frequency",
-        "energy",
-        "power",
-        "charge",
-        "volume",
+        *_SYMBOL_KINDS,
     },
 }
 SENTENCE_TYPES = {"definition", "reason", "list"}
@@ -278,10 +274,7 @@ def _counter_fits(wanted: str | None, unit: str | None) -> bool:
 
 # Kinds a figure cannot be mistaken in: a percentage is never a head count. Counters, durations
 # and years can, by the question's wording (몇 개의 채널: 3채널; 징역 몇 년: 2년; 몇일 뒤: 31일).
-_MEASURES = {
-    "percent", "amount", "area", "length", "weight", "age", "data", "rate", "frequency", "energy",
-    "power", "charge", "volume",
-}  # fmt: skip
+_MEASURES = {"percent", "amount", "area", "length", "weight", "age", *_SYMBOL_KINDS}
 
 
 @lru_cache(maxsize=256)

@@ -313,9 +313,10 @@ def _strip_plural(run: list[str]) -> list[str]:
     return run[:-1] if run and run[-1] == "들" else run
 
 
-def _is_unit(symbol: str) -> bool:
-    """Whether the normaliser reads `symbol` as a unit of measure (GB, mAh), not a word (TV)."""
-    return any(q.unit == symbol for q in find_quantities(f"1{symbol}"))
+def _symbol_unit(symbol: str) -> str | None:
+    """The unit the normaliser reads a Latin `symbol` as (GB; mL for ml), None for a word (TV)."""
+    found = find_quantities(f"1{symbol}")
+    return found[0].unit if found and found[0].kind != "number" else None
 
 
 def _ko_myeot(text: str) -> Typed | None:
@@ -324,8 +325,10 @@ def _ko_myeot(text: str) -> Typed | None:
         return None
     unit = match.group(1)
     rest = text[match.end() :]
-    if unit and unit.isascii() and unit not in _KO_MEASURE_UNITS and not _is_unit(unit):
-        unit = None  # 몇 TV 채널: a word, not a unit
+    if unit and unit.isascii() and unit not in _KO_MEASURE_UNITS | {"%", "m2"}:
+        # 몇 GB, 몇 mAh: a unit by its symbol; 몇 TV 채널: a word, so what is counted.
+        unit = _symbol_unit(unit)
+        return ("number", unit) if unit else ("count", None)
     if unit is None:
         return "count", None
     unit = _KO_UNIT_NORMAL.get(unit, unit)
@@ -339,7 +342,7 @@ def _ko_myeot(text: str) -> Typed | None:
         return "percent", None
     if unit in _KO_CURRENCY:
         return "amount", unit
-    if unit in _KO_MEASURE_UNITS or unit.isascii():  # 몇 GB, 몇 mAh
+    if unit in _KO_MEASURE_UNITS:
         return "number", unit
     return "count", unit
 
