@@ -9,7 +9,6 @@ from clusterqa.answering.extract import (
     candidates,
     quantity_spans,
     unit_fit,
-    unknown_names,
 )
 from clusterqa.answering.question import analyze
 from clusterqa.models import Chunk, Hit
@@ -105,12 +104,6 @@ def test_a_figure_question_in_a_unit_symbol_finds_that_unit():
     assert asked_measure(info) == "data"
     best = max(figures, key=lambda text: unit_fit(info.counter, figures[text]))
     assert best == "128GB"
-
-
-def test_unknown_names_are_those_no_document_mentions(snapshot):
-    texts = {d: doc.text for d, doc in snapshot.documents.items()}
-    assert unknown_names("메디콘밸리는 어디에 있나?", texts) == []
-    assert unknown_names("후쿠오카 바이오밸리의 예산은?", texts) == ["후쿠오카"]
 
 
 def _line(snapshot, doc_id: str, needle: str) -> tuple[Hit, dict[str, str]]:

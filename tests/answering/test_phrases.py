@@ -51,6 +51,9 @@ def test_a_reason_ends_at_its_causal_ending():
     # 설립하여 is a sequence and 위해서 a purpose, not a cause.
     sentence = "연구회를 설립하여 기업을 유치하기 위해서 노력했다."
     assert reasons(sentence) == []
+    # 대해서 and 통해서 make postpositions: a topic and a means.
+    sentence = "정부는 입주 기업에 대해서 세제 혜택을 주고 공모를 통해서 선정했다."
+    assert reasons(sentence) == []
 
 
 def test_a_reason_starts_after_its_topic_when_the_question_names_it():
@@ -65,3 +68,25 @@ def test_a_reason_starts_after_its_topic_when_the_question_names_it():
     # Only a question word: the topic of another noun stays.
     other = sentence.index("환경")
     assert _texts(sentence, reasons(sentence, [(other, other + 2)]))[0].startswith("소특구")
+
+
+def _at(sentence: str, *words: str) -> list[tuple[int, int]]:
+    return [(sentence.index(w), sentence.index(w) + len(w)) for w in words]
+
+
+def test_a_noun_with_its_cause_particle_is_the_reason():
+    # Asked what delayed the works: the noun 으로 인해 stands for, not the clause around it.
+    sentence = "2019년 태풍으로 인해 오송 단지 공사가 지연되었다."
+    assert _texts(sentence, reasons(sentence)) == ["태풍"]
+    # Or the asked event follows in its clause: 으로 gives its cause.
+    sentence = "1차 단지는 예산 부족으로 2년 뒤 착공이 연기되었으며, 2차 단지는 준공되었다."
+    assert _texts(sentence, reasons(sentence, _at(sentence, "연기"))) == ["예산 부족"]
+    # Without the asked event after it, 으로 is a means or a direction.
+    assert reasons(sentence, _at(sentence, "준공")) == []
+
+
+def test_a_noun_that_frames_another_is_no_cause():
+    sentence = "경제 부흥을 목적으로 정부가 주도하여 연구회를 설립하였다."
+    assert _texts(sentence, reasons(sentence, _at(sentence, "정부"))) == ["경제 부흥"]
+    sentence = "대학을 중심으로 기업이 모여 클러스터가 형성되었다."
+    assert reasons(sentence, _at(sentence, "형성")) == []

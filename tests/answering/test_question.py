@@ -26,6 +26,7 @@ KOREAN = [
     ("국토정책 Brief No. 916의 발행일은 언제인가?", "date", None),
     ("첨단의료복합단지 선정 결과는 몇 월에 발표되었나?", "date", None),
     ("오송 첨단의료복합단지 기공식은 며칠에 열렸나?", "date", None),
+    ("초대 이사장의 서거일은?", "date", None),  # Kiwi reads this 일 as the numeral
     # amount, and areas, which are numbers in ㎡
     ("2023년 기준 전 세계 바이오기술 시장 규모는?", "amount", None),
     ("홍릉강소특구의 2024년 기준 누적 예산 중 국비는 얼마인가?", "amount", None),
@@ -95,6 +96,10 @@ KOREAN = [
     # naming: the description is given, the term is asked for
     ("해외 생산시설을 자국으로 되돌리는 흐름을 무엇이라고 부르는가?", "entity", None),
     ("병원을 중심으로 형성된 클러스터를 무엇이라 하나?", "entity", None),
+    ("규제 특례를 일정 기간 유예하는 제도를 일컫는 말은?", "entity", None),
+    ("해외 연구자들은 메디콘밸리를 뭐라고 불렀는가?", "entity", None),  # whoever calls it
+    # A participle leaves the topic to say what is asked.
+    ("바이오 클러스터의 아버지라고 불리는 사람은?", "person", None),
     # reason
     ("메디콘밸리가 형성된 배경은 무엇인가?", "reason", None),
     ("대전 바이오 기업들이 수도권으로 이전하는 이유는?", "reason", None),
@@ -104,6 +109,12 @@ KOREAN = [
     ("바이오 기업 몇 곳이 대전을 떠난 이유는 무엇인가?", "reason", None),
     ("예산을 얼마나 늘려야 하는지 판단한 근거와 목적은?", "reason", None),
     ("샌디에고의 CONNECT는 몇 년에 창립되었나? 산학 협동을 목적으로 한다.", "year", None),
+    # A reason or definition word before a topic that names another thing asks for that thing.
+    ("바이오 클러스터 쇠퇴의 원인을 지적한 연구자는?", "person", None),
+    ("메디콘밸리 조성의 배경이 된 사건은?", "entity", None),
+    ("오픈 이노베이션을 목적으로 설립된 기관의 이름은?", "organization", None),
+    ("클러스터의 개념이 처음 쓰인 나라는?", "place", None),
+    ("역사 왜곡에 대응해 정부가 세운 기관은?", "organization", None),  # 왜곡 is no 왜
     # list
     ("충북이 식약처와 연계하여 육성해야 할 기관을 모두 나열하시오.", "list", None),
     ("메디콘밸리 성공 요인 세 가지는 무엇인가?", "list", None),
@@ -111,6 +122,16 @@ KOREAN = [
     ("홍릉강소특구에 입주한 앵커기업들은 어디인가?", "list", None),
     ("보스턴과 케임브리지의 대표 대학은 각각 어디인가?", "list", None),
     ("충북과 대전이 모두 무엇을 유치하려 하는가?", "list", None),
+    # Nor does a count in the clause before a topic that names a thing; 몇몇 is "some".
+    ("입주 기업 몇 천 곳이 모인 단지는?", "place", None),
+    ("몇몇 기업이 이전한 도시는 어디인가?", "place", None),
+    # 얼마 not as the predicate still measures the topic.
+    ("바이오헬스 수출 증가율은 얼마를 기록하였는가?", "percent", None),
+    # A choice among counted things asks for one of them.
+    ("해외진출의 세 가지 유형 중 가장 많이 쓰인 유형은?", "entity", None),
+    ("충북 오송을 바이오 거점으로 키운 이들은?", "entity", None),  # 이들: whoever it was
+    ("바이오 기업 대표들이 무슨 날을 창립일로 삼았나?", "entity", None),  # a named day
+    ("바이오 기업 대표들이 어느 날 모였나?", "date", None),
     # 모두 meaning "all" asks for one thing.
     ("세 후보가 모두 공약으로 내세운 정책은 무엇인가?", "entity", None),
     ("다른 모든 후보에게 모두 지는 후보를 부르는 명칭은?", "entity", None),

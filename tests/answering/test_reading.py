@@ -170,6 +170,10 @@ def test_a_span_that_starts_inside_quotes_ends_at_their_close(searcher, reader):
         ("탐관오리는 팽형에 처했다.", "팽형에", "팽형"),
         # 로 ends the noun here, though 가상원자로 alone reads as 가상원자 + 로.
         ("이 사업은 가상원자로를 개발한다.", "가상원자로", "가상원자로"),
+        # A compound written as one word is one name; a spaced word before it is another.
+        ("정부는 사용후핵연료를 재처리하지 않는다.", "후핵연료", "사용후핵연료"),
+        ("김영삼 대통령은 취임했다.", "대통령", "대통령"),
+        ("그는 징역3년을 선고받았다.", "3년", "3년"),
     ],
 )
 def test_spans_are_whole_words_without_opening_adverbs_or_closing_particles(sentence, span, words):

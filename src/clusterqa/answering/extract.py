@@ -95,23 +95,6 @@ def _match(keywords: set[str], text: str) -> tuple[float, dict[str, list[tuple[i
     return (len(positions) / len(keywords) if keywords else 0.0), positions
 
 
-def unknown_names(question: str, texts: dict[str, str]) -> list[str]:
-    """Proper nouns of a Korean question that no indexed document mentions: a question about
-    something the documents never name cannot be answered from them."""
-    names = {t.form for t in tokens(question) if t.tag == "NNP" and len(t.form) >= 2}
-    if not names:
-        return []
-    squeezed = [_squeezed(text) for text in texts.values()]
-    return sorted(n for n in names if not any(n in text for text in squeezed))
-
-
-@lru_cache(maxsize=1024)
-def _squeezed(text: str) -> str:
-    # Spacing differs between question and (re-spaced) documents, so names are compared
-    # without it; a document's text is squeezed once per process.
-    return "".join(text.split())
-
-
 def type_fit(qtype: str, text: str, sentence: str) -> float:
     if qtype in SENTENCE_TYPES:  # the whole sentence is the fallback, a part of it the answer
         return 0.5 if text == sentence.strip() else 1.0

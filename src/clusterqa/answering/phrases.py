@@ -84,7 +84,10 @@ def definitions(
 _CAUSAL_ENDINGS = {"어서", "아서", "여서", "므로", "으므로", "니까", "으니까", "기에"}
 _NEGATED_ENDINGS = {"어", "아"}
 _NEGATIONS = {"않", "없", "못하"}
-_CLAUSE_ENDINGS = {"고", "으며", "며", "지만", "는데", "은데", "ᆫ데", "거나", "다가", "도록"}
+# Verbs that with 어서 make a postposition, no cause: 위해서 gives a purpose, 대해서 a topic
+# (이건희에 대해서), 통해서 a means.
+_POSTPOSITION_VERBS = {"위하", "대하", "관하", "통하", "의하"}
+_CLAUSE_ENDINGS = {"고", "으며", "며", "지만", "으나", "는데", "은데", "ᆫ데", "거나", "다가", "도록"}
 
 
 def _is_causal(toks: tuple[Token, ...], i: int) -> bool:
@@ -93,7 +96,7 @@ def _is_causal(toks: tuple[Token, ...], i: int) -> bool:
         return False
     if token.form in _NEGATED_ENDINGS:
         return before in _NEGATIONS
-    return token.form in _CAUSAL_ENDINGS and before != "위하"  # 위해서 gives a purpose
+    return token.form in _CAUSAL_ENDINGS and before not in _POSTPOSITION_VERBS
 
 
 # A label opening a report's statement: a bullet, then a bracketed word or a word and a colon.
@@ -116,6 +119,8 @@ def reasons(sentence: str, asked: Collection[tuple[int, int]] = ()) -> list[tupl
             spans.append((start, end))
         elif token.form == "목적" and i and toks[i - 1].tag == "JKO":
             spans.append((start, toks[i - 1].start))
+        elif _is_cause_noun(sentence, toks, i, asked):
+            spans.append((max(start, _noun_phrase_start(toks, i)), token.start))
         joins = token.tag == "EC" and token.form in _CLAUSE_ENDINGS
         leading_particle = token.tag.startswith("J") and token.start == start
         asked_topic = token.tag == "JX" and _after_asked_noun(toks, i, asked)
@@ -132,6 +137,45 @@ def reasons(sentence: str, asked: Collection[tuple[int, int]] = ()) -> list[tupl
 
 
 _NOMINAL = ("N", "SL", "SH", "SN", "XP", "XS")
+_BY = {"으로", "로"}
+_FRAMES = {"목적", "이유", "원인", "까닭", "배경", "동기", "계기", "중심", "바탕", "기반", "위주"}
+_BECAUSE_OF = re.compile(r"\s*(?:인해|인하여|인한|말미암아)")
+
+
+def _noun_phrase_start(toks: tuple[Token, ...], i: int) -> int:
+    """Where the noun phrase before toks[i] starts (이자성의 난, 간질성 폐질환), after a date or
+    figure it opens with (1644년)."""
+    j = i
+    while j and (toks[j - 1].tag.startswith(_NOMINAL) or toks[j - 1].tag == "JKG"):
+        j -= 1
+    while j < i - 1 and toks[j].tag in ("SN", "NR", "NNB", "JKG"):
+        j += 1
+    return toks[j].start
+
+
+def _is_cause_noun(
+    sentence: str, toks: tuple[Token, ...], i: int, asked: Collection[tuple[int, int]]
+) -> bool:
+    """Whether toks[i] is the 으로 of a noun that causes what the question asks about: 으로 인해
+    (…으로 인해 지연), or a question word after it in its clause (간질성 폐질환으로 1년 뒤
+    사망했으며, asked how he died: the disease)."""
+    token = toks[i]
+    if token.tag != "JKB" or token.form not in _BY or i < 2 or not toks[i - 1].tag.startswith("N"):
+        return False
+    # X를 목적으로, X를 중심으로: the noun frames X, it causes nothing.
+    if toks[i - 2].tag == "JKO" or toks[i - 1].form in _FRAMES:
+        return False
+    if _BECAUSE_OF.match(sentence, token.start + token.len):
+        return True
+    end = next(
+        (
+            t.start
+            for t in toks[i + 1 :]
+            if t.tag == "EF" or (t.tag == "EC" and t.form in _CLAUSE_ENDINGS)
+        ),
+        toks[-1].end,
+    )
+    return any(token.end < s < end for s, _ in asked)
 
 
 def _after_asked_noun(toks: tuple[Token, ...], i: int, asked: Collection[tuple[int, int]]) -> bool:

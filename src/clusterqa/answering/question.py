@@ -125,9 +125,10 @@ _KO_NOUN_TAGS = ("NNG", "NNP", "NNB", "SL", "SH", "SN", "XSN", "XPN", "XR")
 _KO_DETERMINERS = {"어느", "어떤", "무슨", "어떠한"}
 _KO_NUMERALS = {"두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "여러"}
 
-# Units after 몇: longer alternatives first, since 개 is a prefix of 개사 and 년 of 년도.
+# Units after 몇: longer alternatives first, since 개 is a prefix of 개사 and 년 of 년도. 몇몇
+# ("some") asks for no figure.
 _KO_MYEOT = re.compile(
-    r"몇\s*(?:십|백|천|만|억|조)?\s*(개사|개소|개국|개월|개|명|곳|배|건|위|회|차례|번째|번|가지|종|편"
+    r"(?<!몇)몇(?!몇)\s*(?:십|백|천|만|억|조)?\s*(개사|개소|개국|개월|개|명|곳|배|건|위|회|차례|번째|번|가지|종|편"
     r"|년도|년|월|일|주|달|시간|분|세|살|층|대|%|퍼센트|프로|km|㎞|킬로미터|㎡|m2|제곱미터|평"
     r"|ha|헥타르|톤|원|달러|유로|엔|위안|파운드|m²|[A-Za-z]{1,4}(?![A-Za-z²³]))?"
 )
@@ -144,17 +145,28 @@ _KO_MEASURE_UNITS = {"km", "㎡", "평", "ha", "톤", "층", "세", "살"}
 # typed as lists and 1 wanted one.
 _KO_LIST = re.compile(
     r"목록|나열|열거|각각|모두\s*(?:무엇|어디)|어떤\s*것들|무엇\s*무엇|어디\s*어디|누구\s*누구"
-    r"|(?:두|세|네|다섯|여섯|\d+)\s*가지(?!\s*\S*\s*중)"  # not "4가지 유형 중 어느 유형"
+    # Not a choice among them: 4가지 유형 중 어느 유형, 두 가지 주요 전통 중 하나.
+    r"|(?:두|세|네|다섯|여섯|\d+)\s*가지(?!(?:\s*\S+?){0,3}?\s*중(?:에서|에)?(?![가-힣]))"
 )
 _KO_REASON_HEADS = {"이유", "원인", "까닭", "배경", "목적", "동기"}
-# 배경/목적 used adverbially ("산학 협동을 목적으로 한 조직") do not ask for a reason.
-_KO_REASON = re.compile(r"왜|까닭|이유|원인|(?:배경|목적|동기)(?!\s*(?:으로|로|하))")
+_KO_DEFINITION_HEADS = {"의미", "정의", "개념", "뜻"}
+# 배경/목적 used adverbially ("산학 협동을 목적으로 한 조직") do not ask for a reason, nor
+# does the 왜 of 왜곡.
+_KO_REASON = re.compile(
+    r"(?<![가-힣])왜(?![가-힣])|까닭|이유|원인|(?:배경|목적|동기)(?!\s*(?:으로|로|하))"
+)
 _KO_DEFINITION = re.compile(
     r"의미(?:는|란|하는|하나|한다|인가)|정의(?:는|란|되|하)|개념(?:은|이|이란)|뜻(?:은|하)"
     r"|(?:이)?란\s*(?:무엇|뭐|\?|$)|가리키|일컫|지칭"
 )
 # Naming asks the other way round: the description is given and the term is the answer.
-_KO_NAMING = re.compile(r"(?:이)?라(?:고)?\s*(?:부르|하는가|하나|일컫|칭하)")
+_KO_NAMING = re.compile(
+    # The naming verb as the predicate; a participle (불리는 사람, 불리던 시기) leaves the topic
+    # to say what is asked.
+    r"(?:(?:이)?라(?:고)?|어떻게)\s*"
+    r"(?:부르(?:는가|나|니|는지)|부릅니까|불렀|불러|불리(?:는가|나)|하는가|하나|일컫|칭하)"
+    r"|(?:일컫|지칭하|가리키|이르|부르)는\s*(?:말|명칭|이름|용어|단어|표현|호칭)"
+)
 _KO_LOCATED = re.compile(r"어디(?:에|에서)?\s*(?:에\s*)?(?:위치|소재|자리|있)")
 _KO_DURATION_CUE = re.compile(r"걸리|걸린|걸렸|걸릴|소요")
 _KO_WH_PREDICATES = {"무엇", "어디", "언제", "얼마", "누구", "뭐"}
@@ -231,9 +243,16 @@ def _ko_noun_type(run: list[str], text: str) -> Typed | str | None:
     return None
 
 
+def _glued_day(noun: Token, day: Token) -> bool:
+    return (day.form, day.tag) == ("일", "NR") and noun.tag == "NNG" and noun.end == day.start
+
+
 def _run_before(tokens: list[Token], end: int) -> tuple[int, list[str]]:
     """Start index and forms of the noun run that ends just before `tokens[end]`."""
     start = end
+    # Kiwi reads the 일 of a day written as one word (서거일) as the numeral "one".
+    if start > 1 and _glued_day(tokens[start - 2], tokens[start - 1]):
+        start -= 1
     while start > 0 and tokens[start - 1].tag.startswith(_KO_NOUN_TAGS):
         start -= 1
     return start, [t.form for t in tokens[start:end]]
@@ -287,6 +306,13 @@ def _focus(tokens: list[Token]) -> tuple[int, list[str]] | None:
         return None
     start, run = _run_before(tokens, end)
     return (start, run) if run else None
+
+
+def _topic_before(tokens: list[Token], form: str) -> list[str]:
+    """The noun run marked as topic or subject (는, 가) last before the token `form`."""
+    end = next((i for i, t in enumerate(tokens) if t.form == form), 0)
+    marked = [i for i in range(end) if tokens[i].tag in {"JX", "JKS"}]
+    return _strip_plural(_run_before(tokens, marked[-1])[1]) if marked else []
 
 
 def _resolve_generic(tokens: list[Token], start: int, text: str) -> Typed | None:
@@ -347,20 +373,48 @@ def _ko_myeot(text: str) -> Typed | None:
     return "count", unit
 
 
+def _names_thing(run: list[str]) -> bool:
+    """Whether a noun run names a thing rather than a reason, a meaning or a generic 것 (어떤
+    사건 때문: an event)."""
+    run = run[:-1] if run[-1:] == ["때문"] else run
+    return bool(run) and run[-1] not in _KO_REASON_HEADS | _KO_DEFINITION_HEADS | _KO_GENERIC | {
+        "점", "정도",
+    }  # fmt: skip
+
+
 def _korean_type(text: str, tokens: list[Token]) -> Typed:
     focus = _focus(tokens)
     focus_start, focus_run = focus if focus else (0, [])
-    plural = bool(focus_run) and focus_run[-1] == "들"
+    topic_particle = tokens[focus_start + len(focus_run)].form if focus else ""
+    # 이들 and 그들 ("those who …") ask for whoever it was, not a list.
+    plural = focus_run[-1:] == ["들"] and focus_run[:-1] not in ([], ["이"], ["그"])
     focus_run = _strip_plural(focus_run)
     focus_type = _ko_noun_type(focus_run, text)
     if focus_type == "generic":
         focus_type = _resolve_generic(tokens, focus_start, text) or "generic"
+    # A reason or definition word in the clause before a topic that names another thing asks
+    # for that thing (…원인이라고 지적한 인물은: a person; 개념이 없었던 사람들의 나라는: a place);
+    # X란 무엇인가 still asks what X means.
+    names_other = topic_particle not in {"란", "이란"} and (
+        isinstance(focus_type, tuple) or _names_thing(focus_run)
+    )
 
+    determiner = next(
+        (i for i in range(len(tokens) - 1, -1, -1) if tokens[i].form in _KO_DETERMINERS), None
+    )
+    det_run, det_counted = (
+        _run_after(tokens, determiner + 1) if determiner is not None else ([], False)
+    )
     # The topic names what is asked, so a figure word inside the clause before it does not
-    # (몇 곳에 몰아주어야 한다고 본 이유는 무엇인가 asks for a reason, not a count).
+    # (몇 곳에 몰아주어야 한다고 본 이유는 무엇인가 asks for a reason, not a count), unless the
+    # predicate picks out a thing (이유는 어떤 사건 때문인가: an event).
     if focus_run and focus_run[-1] in _KO_REASON_HEADS:
+        if determiner is not None and determiner > focus_start and _names_thing(det_run):
+            return "entity", None
         return "reason", None
-    if typed := _ko_myeot(text):
+    # Nor does a count in the clause before a topic that names a thing (몇 천 명의 학생들이
+    # 시위를 벌인 곳은: a place).
+    if not (names_other or focus_type == "generic") and (typed := _ko_myeot(text)):
         return typed
     if "며칠" in text:
         return ("number", "일") if _KO_DURATION.match(text.split("며칠", 1)[1]) else ("date", None)
@@ -373,31 +427,33 @@ def _korean_type(text: str, tokens: list[Token]) -> Typed:
     if "얼마" in text:
         if match := re.search(r"얼마나\s*많은\s*(\S+)", text):
             return "count", _ko_counter_for([t.form for t in kiwi().tokenize(match.group(1))])
-        if isinstance(focus_type, tuple) and focus_type[0] in {
+        # The topic measured, also where 얼마 is no predicate (물가상승률은 얼마를 기록했나).
+        measured = focus_type if focus else _ko_noun_type(_topic_before(tokens, "얼마"), text)
+        if isinstance(measured, tuple) and measured[0] in {
             "number", "percent", "count", "amount", "year", "date",
         }:  # fmt: skip
-            return focus_type
+            return measured
         if _KO_DURATION_CUE.search(text):
             return "number", None
         return "amount", None
 
-    determiner = next(
-        (i for i in range(len(tokens) - 1, -1, -1) if tokens[i].form in _KO_DETERMINERS), None
-    )
-    det_run, det_counted = (
-        _run_after(tokens, determiner + 1) if determiner is not None else ([], False)
-    )
-    if _KO_LIST.search(text) or det_counted or plural or (det_run and det_run[-1] == "들"):
-        return "list", None
-    if _KO_REASON.search(text):
-        return "reason", None
+    # Naming asks for one term, whoever the plural subject (일본인들은 거제도를 뭐라고 불렀나).
     if _KO_NAMING.search(text):
         return "entity", None
-    if _KO_DEFINITION.search(text):
+    if _KO_LIST.search(text) or det_counted or plural or (det_run and det_run[-1] == "들"):
+        return "list", None
+    # So does a determiner's noun, for a reason (이유는 어떤 사건 때문인가: an event; 어떤 이유로: a
+    # reason); X는 어떤 분야를 가리키는가 still asks what X means.
+    if _KO_REASON.search(text) and not (names_other or _names_thing(det_run)):
+        return "reason", None
+    if _KO_DEFINITION.search(text) and not names_other:
         return "definition", None
     if re.search(r"누구|(?<![가-힣])누가", text):
         return "person", None
 
+    # 무슨 날 asks which day it is named (저항의 날); 어느 날, the date.
+    if det_run == ["날"] and tokens[determiner].form != "어느":
+        return "entity", None
     if det_run and det_run[-1] != "정도":
         # The determiner picks out the first noun or compound after it: 어느 구 일대, 어느 연구기관.
         det_type = next(

@@ -14,8 +14,8 @@ from clusterqa.answering.extract import (
     asked_measure,
     candidates,
     opens_with_figure,
-    unknown_names,
 )
+from clusterqa.answering.mentions import unknown_names
 from clusterqa.answering.normalize import Quantity, find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
@@ -51,8 +51,9 @@ def ranked_candidates(
     """Candidates in `hits`, best first: rule-based, blended with the trained reader's spans
     unless `reader = "rules"`. The reader reads the top `read_whole` hits whole (default: the
     `reader_chunks` setting)."""
-    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
-    unknown = unknown_names(info.text, texts)
+    documents = searcher.snapshot.documents.values()
+    texts = {doc.doc_id: doc.text for doc in documents}
+    unknown = unknown_names(info.text, [*texts.values(), *(doc.title for doc in documents)])
     if unknown:
         return Ranked([], unknown, 0.0)
     similarity = partial(searcher.sentence_similarity, info.text)

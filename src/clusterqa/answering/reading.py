@@ -112,6 +112,12 @@ def _word_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     noun's last syllable that reads as a particle out of context (원자로 in 가상원자로를) stays."""
     words = [t for t in tokens(sentence) if t.tag[0] == "N" or t.tag in ("SL", "SH")]
     start = next((t.start for t in words if t.start < start < t.end), start)
+    # A compound written as one word is one name (사용후핵연료, not 후핵연료): a Hangul start
+    # right after a noun of the same word moves to that noun's start; a figure keeps its own.
+    while "가" <= sentence[start : start + 1] <= "힣" and (
+        before := next((t for t in words if t.end == start and t.start < start), None)
+    ):
+        start = before.start
     end = next((t.end for t in words if t.start < end < t.end), end)
     inside = _within(sentence, start, end)
     # An adverb word before a noun opens no answer (간혹 실용정부, 특히 보스턴); one before a
