@@ -38,7 +38,7 @@ def unknown_names(question: str, texts: Iterable[str]) -> list[str]:
     return sorted(
         n
         for n in names
-        if not any(_holds(text, _NOT_WORD.sub("", n)) for text in squeezed)
+        if not any(_holds(text, _squeezed(n)) for text in squeezed)
         and not _spelled_nearly(n, texts)
     )
 
@@ -81,14 +81,10 @@ def _prefixes(texts: tuple[str, ...], length: int) -> list[str]:
 def _final_as_initial() -> dict[int, str]:
     # A final consonant and the same consonant opening the next syllable are one letter to a
     # typist (셀로 / 세롤); Unicode gives them different code points.
-    names = {code: unicodedata.name(chr(code)) for code in range(0x11A8, 0x11C3)}
-    initials = {unicodedata.name(chr(c)): chr(c) for c in range(0x1100, 0x1113)}
+    initials = {unicodedata.name(chr(c)).split()[-1]: chr(c) for c in range(0x1100, 0x1113)}
+    finals = {code: unicodedata.name(chr(code)).split()[-1] for code in range(0x11A8, 0x11C3)}
     # A cluster (ㄳ) opens no syllable and stays.
-    return {
-        code: initials[name.replace("JONGSEONG", "CHOSEONG")]
-        for code, name in names.items()
-        if name.replace("JONGSEONG", "CHOSEONG") in initials
-    }
+    return {code: initials[letter] for code, letter in finals.items() if letter in initials}
 
 
 _FINALS = _final_as_initial()

@@ -442,8 +442,8 @@ def _korean_type(text: str, tokens: list[Token]) -> Typed:
         return "entity", None
     if _KO_LIST.search(text) or det_counted or plural or (det_run and det_run[-1] == "들"):
         return "list", None
-    # So does a determiner's noun, for a reason (이유는 어떤 사건 때문인가: an event; 어떤 이유로: a
-    # reason); X는 어떤 분야를 가리키는가 still asks what X means.
+    # A determiner's noun that names a thing outranks a reason word too (이유는 어떤 사건
+    # 때문인가: an event; 어떤 이유로: a reason), not a definition (X는 어떤 분야를 가리키는가).
     if _KO_REASON.search(text) and not (names_other or _names_thing(det_run)):
         return "reason", None
     if _KO_DEFINITION.search(text) and not names_other:
