@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     # 2 cores: single-client `ask` p50 135 -> 106 ms, p95 683 -> 460 ms, but a fifth fewer
     # answers per second under 8 clients (benchmarks/results/load-pairs.md).
     reader_threads: int = 1
+    # `ask` orders its top passages by this share of the best answer candidate each holds and
+    # the rest of their retrieval score (0: retrieval order); chosen on gold dev
+    # (benchmarks/experiments/README.md, "Passages by their evidence"). `search` is unchanged.
+    evidence_weight: float = 0.65
     # Reorder the retrieved passages by the reader's best span in each, blended with retrieval
     # (this share): gold dev R@1 0.556 -> 0.644 in `ask`, but about 3 s a question on 2 cores.
     reader_rerank: bool = False

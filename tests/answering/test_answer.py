@@ -40,6 +40,9 @@ def test_typed_fact_with_its_evidence_first(searcher, question, text, type_, val
     assert answer.text in evidence.quote
     doc = searcher.snapshot.documents[evidence.doc_id]
     assert doc.text[evidence.start : evidence.end] == evidence.quote
+    # The first passage is the one that states it.
+    first = response.passages[0]
+    assert first.doc_id == evidence.doc_id and first.start <= evidence.start < first.end
 
 
 def test_every_citation_is_verifiable(searcher):

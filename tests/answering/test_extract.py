@@ -8,6 +8,7 @@ from clusterqa.answering.extract import (
     asked_measure,
     candidates,
     quantity_spans,
+    type_fit,
     unit_fit,
 )
 from clusterqa.answering.question import analyze
@@ -94,6 +95,15 @@ def test_a_year_question_reads_the_year_of_a_date(snapshot):
 def test_a_bare_number_keeps_the_word_it_counts(question, sentence, text, value):
     (start, end, figure), *_ = quantity_spans(analyze(question), sentence)
     assert (sentence[start:end], figure.value) == (text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fit"),
+    [("김정원", 1.0), ("이재부", 1.0), ("Nevill Mott", 1.0), ("위원회", 0.3), ("연구소", 0.3)],
+)
+def test_a_person_is_not_named_by_a_body_or_place_word(text, fit):
+    """One syllable can end a name (원, 부); a word of two or more naming a body cannot."""
+    assert type_fit("person", text, f"{text}가 이끌었다.") == fit
 
 
 def test_a_figure_question_in_a_unit_symbol_finds_that_unit():

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from clusterqa.answering.extract import Candidate
+from clusterqa.answering.extract import PASSAGES, Candidate
 from clusterqa.answering.question import analyze
-from clusterqa.answering.ranking import in_translation, kinds_last, translations_last
+from clusterqa.answering.ranking import by_evidence, in_translation, kinds_last, translations_last
 from clusterqa.korean import sentences_in
 from clusterqa.search import Searcher
 
@@ -84,3 +84,28 @@ def test_a_figure_question_takes_a_figure_of_its_kind_first(texts):
     # A name question keeps a figure with its unit last.
     info = analyze("BHCR이 있는 도시는 어디인가?")
     assert kinds_last([people, name], info)[0].text == "보스턴"
+
+
+def test_the_passage_that_states_the_answer_comes_first(searcher, texts):
+    """Report 000 states the Boston cluster's first year in one sentence: whatever retrieval
+    put first, a passage holding the answer leads, and the other passages keep their order."""
+    hits = searcher.search("미국 보스턴 클러스터는 GEN 순위에서 몇 년부터 1위를 차지하고 있는가?")
+    answer = _at(texts, "2016년부터 7년간")
+
+    def holds(hit) -> bool:
+        c = hit.chunk
+        return c.doc_id == answer.doc_id and c.start <= answer.start < c.end
+
+    top = hits[:PASSAGES]
+    assert any(holds(h) for h in top) and not all(holds(h) for h in top)
+    # The passages holding it last among the top ones, as a weak retrieval would put them.
+    weak = [h for h in top if not holds(h)] + [h for h in top if holds(h)]
+    weak = [h.model_copy(update={"score": float(len(weak) - i)}) for i, h in enumerate(weak)]
+    ordered = by_evidence([*weak, *hits[PASSAGES:]], [answer], 0.65)
+    assert holds(ordered[0])
+    others = [h.chunk.chunk_id for h in ordered[:PASSAGES] if not holds(h)]
+    assert others == [h.chunk.chunk_id for h in weak if not holds(h)]
+    assert ordered[PASSAGES:] == hits[PASSAGES:]
+    # Weight 0 keeps retrieval's order; so does a question without candidates.
+    assert by_evidence(weak, [answer], 0.0) == weak
+    assert by_evidence(weak, [], 0.65) == weak

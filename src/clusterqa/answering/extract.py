@@ -64,7 +64,7 @@ _ORG_SUFFIX = re.compile(
 # Capitalised Latin acronyms (KIST, MIT, MRC, NIH) in these reports name institutions.
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 _PLACE_SUFFIX = re.compile(r"(시|도|군|구|동|읍|면|국|주|섬|밸리|단지|특구|도시|지구|파크)$")
-_PASSAGES = 5
+PASSAGES = 5  # the top retrieved passages candidates are drawn from
 _REACH = 30  # characters over which a keyword's support for a nearby span falls to 1/e
 _DENSE_WEIGHT = 0.5  # of the question-sentence match; the rest is the lexical keyword share
 Similarity = Callable[[list[tuple[str, int, int]]], "np.ndarray | None"]
@@ -103,7 +103,12 @@ def type_fit(qtype: str, text: str, sentence: str) -> float:
     if qtype == "place":
         return 1.0 if _PLACE_SUFFIX.search(text) else 0.4
     if qtype == "person":
-        return 1.0 if re.fullmatch(r"[가-힣]{2,4}|[A-Z][a-z]+(\s[A-Z][a-z.]+)+", text) else 0.3
+        # A word of two or more syllables naming a body or a place is no one's name (위원회,
+        # 연구소, 밸리); one syllable can end a person's name (김정원, 이재부).
+        suffixes = (_ORG_SUFFIX.search(text), _PLACE_SUFFIX.search(text))
+        institution = any(m and len(m.group()) > 1 for m in suffixes)
+        person = re.fullmatch(r"[가-힣]{2,4}|[A-Z][a-z]+(\s[A-Z][a-z.]+)+", text)
+        return 1.0 if person and not institution else 0.3
     return 0.6
 
 
@@ -190,7 +195,7 @@ def candidates(
     found: list[Candidate] = []
     sentences = [
         (rank, hit.chunk.doc_id, start, end)
-        for rank, hit in enumerate(hits[:_PASSAGES])
+        for rank, hit in enumerate(hits[:PASSAGES])
         for start, end in sentences_in(texts[hit.chunk.doc_id], hit.chunk.start, hit.chunk.end)
     ]
     matches = [_match(keywords, texts[d][s:e]) for _, d, s, e in sentences]

@@ -8,11 +8,13 @@ from functools import lru_cache, partial
 
 from clusterqa.answering.extract import (
     NAME_TYPES,
+    PASSAGES,
     QUANTITY_KINDS,
     SENTENCE_TYPES,
     Candidate,
     asked_measure,
     candidates,
+    min_max,
     opens_with_figure,
 )
 from clusterqa.answering.mentions import unknown_names
@@ -80,6 +82,34 @@ def ranked_candidates(
         bool(ranked) and info.answer_type in QUANTITY_KINDS and not states_the_kind(ranked[0], info)
     )
     return Ranked(ranked, [], support, off_kind)
+
+
+def by_evidence(hits: list[Hit], found: list[Candidate], weight: float) -> list[Hit]:
+    """`hits` with the top PASSAGES (those candidates come from) reordered by (1 - weight) times
+    their retrieval score plus `weight` times the best candidate each holds, both min-max
+    scaled: the passage that states the answer comes first, as a reader checking it expects
+    (gold dev MRR@10 of `ask`'s passages 0.726 -> 0.802, benchmarks/experiments/README.md)."""
+    if weight <= 0 or not found:
+        return hits
+    top = hits[:PASSAGES]
+
+    def held(hit: Hit) -> float:
+        chunk = hit.chunk
+        inside = (
+            c.score
+            for c in found
+            if c.doc_id == chunk.doc_id and chunk.start <= c.start < chunk.end
+        )
+        return max(inside, default=0.0)
+
+    blended = [
+        (1 - weight) * r + weight * e
+        for r, e in zip(
+            min_max([h.score for h in top]), min_max([held(h) for h in top]), strict=True
+        )
+    ]
+    order = sorted(range(len(top)), key=lambda i: -blended[i])
+    return [top[i] for i in order] + hits[PASSAGES:]
 
 
 def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:

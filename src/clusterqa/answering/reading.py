@@ -150,6 +150,7 @@ def read(
         return []
     top = max(sp.score for _, sp in found)
     total = sum(math.exp(sp.score - top) for _, sp in found)
+    asked = _word_runs(info.text)
     best: dict[tuple[str, int, int], Candidate] = {}
     for (doc_id, r_start, r_end), sp in found:
         text = texts[doc_id]
@@ -167,6 +168,10 @@ def read(
         c_start, c_end, value, unit, approximate, fit = _typed(
             info, sentence, *_word_bounds(sentence, start - s_start, end - s_start)
         )
+        # The reader sometimes answers with the question's own words (앵커기업 for "앵커기업으로
+        # 언급된 곳은?"); a part of a question word may be the answer (은메달, asked "얻은 메달은").
+        if (key := entity_key(sentence[c_start:c_end])) and key in asked:
+            continue
         # The span's share among all spans read is relative (it sums to 1 even for nonsense
         # input); its window's answerability makes it an absolute confidence.
         share = math.exp(sp.score - top) / total
@@ -190,6 +195,12 @@ def read(
             score=score,
         )
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _word_runs(question: str) -> set[str]:
+    """The entity_key of every run of consecutive words of `question`."""
+    keys = [entity_key(w) for w in question.split()]
+    return {"".join(keys[i:j]) for i in range(len(keys)) for j in range(i + 1, len(keys) + 1)}
 
 
 def sentence_windows(ranked: list[Candidate], n: int, skip: Sequence[Range] = ()) -> list[Range]:
