@@ -51,7 +51,9 @@ def test_ask_answers_with_a_verifiable_citation(client):
 def test_search_and_cite(client):
     hits = client.post("/search", json={"query": "메디콘밸리", "top_k": 3}).json()
     assert len(hits) == 3 and all("ranks" in h and h["bridge"] == {} for h in hits)
-    english = client.post("/search", json={"query": "Medicon Valley"}).json()
+    # The Korean passages the bridge finds rank 1 in BM25 but 6th to 7th fused on a CPU
+    # without VNNI (int8 e5 queries compute differently there), within the top 5 with it.
+    english = client.post("/search", json={"query": "Medicon Valley", "top_k": 10}).json()
     assert any(h["bridge"] == {"Medicon Valley": ["메디콘밸리"]} for h in english)
     claim = "2023년 기준 전 세계 바이오기술 시장은 2.55조 달러로 평가된다"
     cited = client.post("/cite", json={"claim": claim}).json()

@@ -88,7 +88,7 @@ def by_evidence(hits: list[Hit], found: list[Candidate], weight: float) -> list[
     """`hits` with the top PASSAGES (those candidates come from) reordered by (1 - weight) times
     their retrieval score plus `weight` times the best candidate each holds, both min-max
     scaled: the passage that states the answer comes first, as a reader checking it expects
-    (gold dev MRR@10 of `ask`'s passages 0.726 -> 0.802, benchmarks/experiments/README.md)."""
+    (gold dev MRR@10 of `ask`'s passages 0.726 -> 0.767, benchmarks/experiments/README.md)."""
     if weight <= 0 or not found:
         return hits
     top = hits[:PASSAGES]
