@@ -98,7 +98,8 @@ class Settings(BaseSettings):
     reader_threads: int = 1
     # `ask` orders its top passages by this share of the best answer candidate each holds and
     # the rest of their retrieval score (0: retrieval order); chosen on gold dev
-    # (benchmarks/experiments/README.md, "Passages by their evidence"). `search` is unchanged.
+    # (benchmarks/experiments/README.md, "Int8 on CPUs without VNNI, passages by their
+    # evidence"). `search` is unchanged.
     evidence_weight: float = 0.65
     # Reorder the retrieved passages by the reader's best span in each, blended with retrieval
     # (this share): gold dev R@1 0.556 -> 0.644 in `ask`, but about 3 s a question on 2 cores.
