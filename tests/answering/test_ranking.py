@@ -6,7 +6,14 @@ import pytest
 
 from clusterqa.answering.extract import PASSAGES, Candidate
 from clusterqa.answering.question import analyze
-from clusterqa.answering.ranking import by_evidence, in_translation, kinds_last, translations_last
+from clusterqa.answering.ranking import (
+    asked_years_first,
+    by_evidence,
+    in_translation,
+    kinds_last,
+    translations_last,
+    with_conjuncts,
+)
 from clusterqa.korean import sentences_in
 from clusterqa.search import Searcher
 
@@ -21,10 +28,12 @@ def texts(searcher):
     return {d: doc.text for d, doc in searcher.snapshot.documents.items()}
 
 
-def _at(texts: dict[str, str], needle: str) -> Candidate:
+def _at(texts: dict[str, str], needle: str, context: str = "") -> Candidate:
+    """The candidate `needle` where the corpus first writes it (first inside `context`)."""
     for doc_id, text in texts.items():
-        at = text.find(needle)
+        at = text.find(context or needle)
         if at >= 0:
+            at += (context or needle).index(needle)
             start, end = next((s, e) for s, e in sentences_in(text) if s <= at < e)
             return Candidate(
                 needle, "amount", None, None, False, doc_id, at, at + len(needle), start, end, 1.0
@@ -84,6 +93,51 @@ def test_a_figure_question_takes_a_figure_of_its_kind_first(texts):
     # A name question keeps a figure with its unit last.
     info = analyze("BHCR이 있는 도시는 어디인가?")
     assert kinds_last([people, name], info)[0].text == "보스턴"
+
+
+def test_a_figure_of_the_asked_year_comes_first(texts):
+    """Report 004 gives both years' head counts in one sentence ("2000년 기준 각각 3,737명,
+    2,561명이었는데 2019년에는 각각 1만 8,759명과 …"): asked for 2019, a 2000 figure yields."""
+    old = replace(_at(texts, "3,737명"), score=0.8)
+    new = replace(_at(texts, "1만 8,759명"), score=0.1)
+    info = analyze("2019년 대전의 바이오헬스산업 종사자 수는 몇 명인가?")
+    assert [c.text for c in asked_years_first([old, new], info, texts)] == [
+        "1만 8,759명",
+        "3,737명",
+    ]
+    # Asked for 2000, or for no year, the scores decide.
+    info = analyze("2000년 대전의 바이오헬스산업 종사자 수는 몇 명인가?")
+    assert asked_years_first([old, new], info, texts)[0].text == "3,737명"
+    info = analyze("대전의 바이오헬스산업 종사자 수는 몇 명인가?")
+    assert asked_years_first([old, new], info, texts)[0].text == "3,737명"
+    # A year question is answered by a year, which no other year dates.
+    info = analyze("2019년에 종사자가 1만 8,759명이 된 해는?")
+    assert asked_years_first([old, new], info, texts)[0].text == "3,737명"
+
+
+def test_a_name_listed_with_others_of_its_kind_answers_with_them(texts):
+    """Asked for "the" district or body, an answer listed with conjuncts of the same head noun
+    is the whole list; a conjunct of another head, or one the question names, stays out."""
+    gu = with_conjuncts(
+        _at(texts, "성북구"),
+        texts,
+        analyze("홍릉강소특구는 서울특별시의 어느 구 일대에 위치하는가?"),
+    )
+    assert gu.text == "동대문구와 성북구"
+    assert texts[gu.doc_id][gu.start : gu.end] == gu.text
+    bodies = analyze("충북이 식약처와 연계하여 육성해야 할 기관은 무엇인가?")
+    first = with_conjuncts(
+        _at(texts, "임상시험 수탁기관", "임상시험 수탁기관(CRO), 의약품"), texts, bodies
+    )
+    assert first.text == "임상시험 수탁기관(CRO), 의약품 위탁생산기관(CMO)"
+    # 식약처와 연계하여: 처 and 기관 share no head.
+    assert with_conjuncts(_at(texts, "식약처"), texts, bodies).text == "식약처"
+    # "…한국보건산업진흥원, 병원 중심의 메디클러스터 전략": 원 ends too many common nouns.
+    source = _at(texts, "한국보건산업진흥원", "한국보건산업진흥원, 병원")
+    assert with_conjuncts(source, texts, bodies).text == "한국보건산업진흥원"
+    # The question names 동대문구, so it is no part of the answer.
+    named = analyze("홍릉강소특구는 동대문구 말고 어느 구에 걸쳐 있는가?")
+    assert with_conjuncts(_at(texts, "성북구"), texts, named).text == "성북구"
 
 
 def test_the_passage_that_states_the_answer_comes_first(searcher, texts):

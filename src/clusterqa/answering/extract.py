@@ -287,7 +287,7 @@ _DATE_YEAR = re.compile(r"\d{4}\s*년")
 _DATE_YEAR_FIT = 0.5
 
 
-def _year_of(q: Quantity) -> Quantity | None:
+def year_of(q: Quantity) -> Quantity | None:
     """The year a full date states ("1954년 11월 27일" -> 1954년), for a question asking the year:
     the document gives the day, the question wants its year."""
     year = _DATE_YEAR.match(q.text) if q.kind == "date" and q.value >= 10000 else None
@@ -305,7 +305,7 @@ def quantity_spans(info: QuestionInfo, sentence: str) -> list[tuple[int, int, _V
     figures = find_quantities(sentence)
     derived: set[int] = set()  # starts of the years read out of dates
     if info.answer_type == "year":
-        years = [_year_of(q) for q in figures]
+        years = [year_of(q) for q in figures]
         derived = {y.start for y in years if y}
         figures = [y or q for q, y in zip(figures, years, strict=True)]
     found = [

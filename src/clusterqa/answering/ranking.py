@@ -16,13 +16,14 @@ from clusterqa.answering.extract import (
     candidates,
     min_max,
     opens_with_figure,
+    year_of,
 )
 from clusterqa.answering.mentions import unknown_names
-from clusterqa.answering.normalize import Quantity, find_quantities
+from clusterqa.answering.normalize import Quantity, entity_key, find_quantities
 from clusterqa.answering.question import QuestionInfo
 from clusterqa.answering.reader import load_reader
 from clusterqa.answering.reading import blend, by_sentence_support, read, windows
-from clusterqa.korean import has_hangul
+from clusterqa.korean import has_hangul, tokens
 from clusterqa.models import Hit
 from clusterqa.search import Searcher
 
@@ -77,7 +78,9 @@ def ranked_candidates(
             # probability (a span of another type keeps a tenth of it) what `ask` abstains on.
             support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
-    ranked = kinds_last(translations_last(found, texts), info)
+    ranked = kinds_last(asked_years_first(translations_last(found, texts), info, texts), info)
+    if ranked and info.answer_type in _COORDINATED_TYPES:
+        ranked[0] = with_conjuncts(ranked[0], texts, info)
     off_kind = (
         bool(ranked) and info.answer_type in QUANTITY_KINDS and not states_the_kind(ranked[0], info)
     )
@@ -110,6 +113,144 @@ def by_evidence(hits: list[Hit], found: list[Candidate], weight: float) -> list[
     ]
     order = sorted(range(len(top)), key=lambda i: -blended[i])
     return [top[i] for i in order] + hits[PASSAGES:]
+
+
+def _years(text: str) -> list[int]:
+    """The years `text` writes, alone or as a date's (1997년 9월)."""
+    found = find_quantities(text)
+    years = (q if q.kind == "year" else year_of(q) for q in found)
+    return [int(y.value) for y in years if y is not None]
+
+
+def _dated_to(c: Candidate, texts: dict[str, str]) -> int | None:
+    """The year that dates a candidate: the last one written before it in its sentence, with no
+    clause ending between them ("2019년에는 각각 1만 8,759명"; "2020년 바이오산업 : 생산액
+    …, 고용인원 2,461명"). One across a clause dates that clause, not a figure told later
+    ("2004년 3월부터 … 11명을 살해하여 … 총 20명", KorQuAD)."""
+    text = texts[c.doc_id]
+    before = text[c.sentence_start : c.start]
+    found = [q for q in find_quantities(before) if q.kind == "year" or year_of(q)]
+    if not found:
+        return None
+    last = found[-1]
+    if any(t.tag in _CLAUSE_ENDINGS for t in tokens(before[last.end :])):
+        return None
+    year = last if last.kind == "year" else year_of(last)
+    return int(year.value)
+
+
+_CLAUSE_ENDINGS = ("EC", "EF", "ETM")
+
+
+def asked_years_first(
+    found: list[Candidate], info: QuestionInfo, texts: dict[str, str]
+) -> list[Candidate]:
+    """A figure question naming a year ("2019년 대전의 종사자 수") with the candidates a year
+    dates to another year ("2000년 기준 각각 3,737명, … 2019년에는 각각 1만 8,759명") after the
+    others, when some candidate is dated to an asked year: the asked year qualifies the figure,
+    and neither the rules nor the reader read which year a figure belongs to."""
+    if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
+        return found
+    asked = set(_years(info.text))
+    if not asked:
+        return found
+    years = [_dated_to(c, texts) for c in found]
+    if not asked & set(years):
+        return found
+    order = sorted(range(len(found)), key=lambda i: years[i] is not None and years[i] not in asked)
+    return [found[i] for i in order]
+
+
+# Name answers one of whose conjuncts a question for "the" place or body would miss (서울특별시
+# 동대문구와 성북구 일대); a person's name ends in no shared word.
+_COORDINATED_TYPES = {"place", "organization", "list"}
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+_AND = re.compile(r"\s*(?:,|、|·|및|와|과)\s*")
+_WORD = re.compile(r"[^\s,()]+")
+_LAST_CONJUNCT = re.compile(r"([^\s,()]+)(?:\s*\([^()]*\))?\s*(?:,|、|·|및|와|과)\s*$")
+_WORD_BEFORE = re.compile(r"[^\s,()]+\s+$")
+_CONJUNCT_WORDS = 3  # at most, in a conjunct after the candidate ("의약품 위탁생산기관")
+_HEAD_SYLLABLE = re.compile("[시도군구동읍면국주섬]")
+
+
+def _shared_head(a: str, b: str, kind: str = "") -> bool:
+    """Whether two words end in the same head noun, and in `kind` (the head the question asks
+    by): two syllables or more (수탁기관, 위탁생산기관), or one that ends a place name
+    (동대문구, 성북구; 원 and 부 end too many common nouns: 병원)."""
+    a, b = entity_key(a), entity_key(b)
+    if not b.endswith(kind):
+        return False
+    n = 0
+    while n < min(len(a), len(b)) - 1 and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n >= 2 or (n == 1 and bool(_HEAD_SYLLABLE.fullmatch(a[-1])))
+
+
+def _bare_end(text: str, start: int, end: int) -> int:
+    """The end of the word text[start:end] without the particle it ends with (성북구에)."""
+    key = entity_key(text[start:end])
+    while end - 1 > start and entity_key(text[start : end - 1]) == key:
+        end -= 1
+    return end
+
+
+def _next_conjunct(text: str, pos: int, stop: int, head: str, kind: str, asked: str) -> int | None:
+    """The end of the conjunct listed right after `pos` if it ends in `head`'s head noun and
+    the question does not name it (with its bracketed gloss: "…기관(CMO)")."""
+    sep = _AND.match(text, _gloss_end(text, pos, stop), stop)
+    if not sep:
+        return None
+    at = sep.end()
+    for _ in range(_CONJUNCT_WORDS):
+        word = _WORD.match(text, at, stop)
+        if not word:
+            return None
+        if _shared_head(head, word.group(), kind):
+            end = _bare_end(text, word.start(), word.end())
+            if entity_key(text[sep.end() : end]) in asked:
+                return None
+            return _gloss_end(text, end, stop) if end == word.end() else end
+        at = word.end() + 1
+        if at >= stop or not text[word.end()].isspace():
+            return None
+    return None
+
+
+def _gloss_end(text: str, pos: int, stop: int) -> int:
+    gloss = _GLOSS.match(text, pos, stop)
+    return gloss.end() if gloss else pos
+
+
+def with_conjuncts(c: Candidate, texts: dict[str, str], info: QuestionInfo) -> Candidate:
+    """`c` widened over the conjuncts it is listed with that end in its own head noun ("A구와
+    B구", "C 기관(X), D 기관(Y)"), none of which the question names: asked for "the" place or
+    body, the reader and the rules pick one conjunct of a pair the document names together."""
+    text = texts[c.doc_id]
+    head = c.text.split()[-1]
+    asked = entity_key(info.text)
+    # A head the question asks by ("어느 고등학교": 전남고등학교, not 서울대학교 beside it)
+    # every conjunct ends in.
+    words = {entity_key(w) for w in info.text.split()}
+    kind = max((w for w in words if w and entity_key(head).endswith(w)), key=len, default="")
+    start, end = c.start, c.end
+    while (after := _next_conjunct(text, end, c.sentence_end, head, kind, asked)) is not None:
+        end = after
+    while (m := _LAST_CONJUNCT.search(text, c.sentence_start, start)) and _shared_head(
+        head, m.group(1), kind
+    ):
+        if entity_key(m.group(1)) in asked:
+            break
+        start = m.start()
+        # As many words as the candidate's ("임상시험 수탁기관(CRO), 의약품 위탁생산기관").
+        for _ in range(len(c.text.split()) - 1):
+            word = _WORD_BEFORE.search(text, c.sentence_start, start)
+            if not word:
+                break
+            start = word.start()
+    if (start, end) == (c.start, c.end):
+        return c
+    span = text[start:end]
+    return replace(c, text=span, value=entity_key(span) or span, start=start, end=end)
 
 
 def kinds_last(found: list[Candidate], info: QuestionInfo) -> list[Candidate]:
