@@ -11,6 +11,7 @@ from clusterqa.answering.ranking import (
     by_evidence,
     in_translation,
     kinds_last,
+    per_year_first,
     translations_last,
     with_conjuncts,
 )
@@ -113,6 +114,26 @@ def test_a_figure_of_the_asked_year_comes_first(texts):
     # A year question is answered by a year, which no other year dates.
     info = analyze("2019년에 종사자가 1만 8,759명이 된 해는?")
     assert asked_years_first([old, new], info, texts)[0].text == "3,737명"
+
+
+def test_a_yearly_figure_answers_a_question_for_a_yearly_rate(texts):
+    """Report 002 gives Daejeon's graduates per year ("연간 2000명 배출"); report 004 its
+    workers (3,737명). Asked how many graduate each year, the yearly figure comes first."""
+    workers = replace(_at(texts, "3,737명"), score=0.9)
+    graduates = replace(_at(texts, "2000명", "2000명 배출"), score=0.1)
+    for question in (
+        "대전 지역 대학들의 생명공학 관련 전공에서는 해마다 몇 명의 졸업생이 나오나?",
+        "How many biotech graduates do Daejeon's universities produce per year?",
+    ):
+        info = analyze(question)
+        assert per_year_first([workers, graduates], info, texts)[0].text == "2000명"
+    # Not asked per year, or asked for a named year ("2020년 한 해 동안"): the scores decide.
+    for question in (
+        "대전 지역 대학들의 생명공학 관련 전공 졸업생은 몇 명인가?",
+        "2000년 한 해 동안 대전의 졸업생은 몇 명인가?",
+        "매년 졸업생이 나오는 대전의 2000년 종사자는 몇 명인가?",
+    ):
+        assert per_year_first([workers, graduates], analyze(question), texts)[0].text == "3,737명"
 
 
 def test_a_name_listed_with_others_of_its_kind_answers_with_them(texts):

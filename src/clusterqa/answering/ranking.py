@@ -78,7 +78,8 @@ def ranked_candidates(
             # probability (a span of another type keeps a tenth of it) what `ask` abstains on.
             support = spans[0].score
         found = blend(found, spans, settings.reader_weight)
-    ranked = kinds_last(asked_years_first(translations_last(found, texts), info, texts), info)
+    ordered = asked_years_first(translations_last(found, texts), info, texts)
+    ranked = kinds_last(per_year_first(ordered, info, texts), info)
     if ranked and info.answer_type in _COORDINATED_TYPES:
         ranked[0] = with_conjuncts(ranked[0], texts, info)
     off_kind = (
@@ -157,8 +158,42 @@ def asked_years_first(
     years = [_dated_to(c, texts) for c in found]
     if not asked & set(years):
         return found
-    order = sorted(range(len(found)), key=lambda i: years[i] is not None and years[i] not in asked)
-    return [found[i] for i in order]
+    return _first(found, [y is None or y in asked for y in years])
+
+
+def _first(found: list[Candidate], keep: list[bool]) -> list[Candidate]:
+    """`found` with the candidates `keep` marks first, each part in its order."""
+    return [c for c, k in zip(found, keep, strict=True) if k] + [
+        c for c, k in zip(found, keep, strict=True) if not k
+    ]
+
+
+# Not 한 해 or "a year": "2020년 한 해 동안" and "in a year" name one year, not a rate.
+_PER_YEAR_ASKED = re.compile(
+    r"해마다|매년|매해|연간|연평균|1년에|일 년에|per year|each year|every year|annual|yearly", re.I
+)
+_PER_YEAR = re.compile(r"(?:^|[\s(])(?:연간|매년|매해|해마다|한 해|연)\s*(?:평균\s*)?(?:약\s*)?$")
+
+
+def per_year_first(
+    found: list[Candidate], info: QuestionInfo, texts: dict[str, str]
+) -> list[Candidate]:
+    """A figure question asking a yearly rate ("해마다 몇 명", "how many per year") with the
+    figures the document states per year ("연간 2000명 배출") first, when it states any: a
+    total or a head count of the same unit (3,737명 종사자) answers another question. A
+    question naming a year is left to asked_years_first."""
+    if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
+        return found
+    # A year the question names decides ("매년 이자로 발생하는 비용이 2006년에는": 2006's).
+    if not _PER_YEAR_ASKED.search(info.text) or _years(info.text):
+        return found
+
+    def yearly(c: Candidate) -> bool:
+        text = texts[c.doc_id]
+        return bool(_PER_YEAR.search(text[max(c.sentence_start, c.start - 12) : c.start]))
+
+    keep = [yearly(c) for c in found]
+    return _first(found, keep) if any(keep) else found
 
 
 # Name answers one of whose conjuncts a question for "the" place or body would miss (서울특별시
