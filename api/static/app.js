@@ -6,7 +6,7 @@
   const TYPE_NAMES = {
     year: "연도", date: "날짜", number: "수치", amount: "금액", percent: "비율", count: "개수",
     person: "인물", organization: "기관", place: "장소", entity: "개체", list: "목록",
-    definition: "정의", reason: "이유", unknown: "알 수 없음", area: "면적", duration: "기간",
+    definition: "정의", reason: "이유", url: "웹 주소", unknown: "알 수 없음", area: "면적", duration: "기간",
     multiple: "배수", decade: "연대",
   };
   const LABELS = { supports: "뒷받침", related: "관련", contradicts: "반박" };

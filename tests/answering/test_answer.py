@@ -45,6 +45,23 @@ def test_typed_fact_with_its_evidence_first(searcher, question, text, type_, val
     assert first.doc_id == evidence.doc_id and first.start <= evidence.start < first.end
 
 
+@pytest.mark.parametrize(
+    ("question", "address"),
+    [
+        ("싱가포르 바이오폴리스 자료를 얻은 웹사이트 주소는?", "https://www.jtc.gov.sg/"),
+        ("보스턴 클러스터 관련 홈페이지는?", "https://www.massbio.org/"),
+    ],
+)
+def test_a_web_address_is_answered_as_printed(searcher, question, address):
+    """Report 000 lists its sources as "보스턴 클러스터: https://www.massbio.org/, 싱가포르
+    바이오폴리스: https://www.jtc.gov.sg/": the address of the body asked about, whole."""
+    response = ask(searcher, question)
+    assert response.answer is not None
+    assert (response.answer.text, response.answer.type) == (address, "url")
+    assert response.answer.value == address
+    assert address in response.citations[0].quote
+
+
 def test_every_citation_is_verifiable(searcher):
     for question in ("보스턴 클러스터의 앵커기업은?", "How many companies are in Daedeok?"):
         for c in ask(searcher, question).citations:

@@ -8,6 +8,12 @@ from clusterqa.answering.question import analyze
 
 # (question, answer_type, counter): phrased the way staff ask about the cluster reports.
 KOREAN = [
+    # a web address asked for, not a page something appeared on
+    ("싱가포르 바이오폴리스 자료를 얻은 홈페이지 주소는?", "url", None),
+    ("국토연구원의 웹사이트는 무엇인가?", "url", None),
+    ("자신의 홈페이지를 통해 탈퇴 소식을 알린 사람은?", "person", None),
+    ("공식 웹사이트에 영상이 공개된 날짜는?", "date", None),
+    ("본사 사이트는 어디인가?", "place", None),
     # year, and durations counted in years
     ("홍릉강소특구는 몇 년에 지정되었나?", "year", None),
     ("메디콘밸리 아카데미는 몇 년도에 탄생하였는가?", "year", None),
@@ -87,7 +93,6 @@ KOREAN = [
     ("보스턴 클러스터 지원을 위해 2008년 제정된 법은 무엇인가?", "entity", None),
     ("홍릉강소특구 관련 법률은 무엇인가?", "entity", None),
     ("원주 의료기기 산업이 강점을 가진 분야는 무엇인가?", "entity", None),
-    ("싱가포르 바이오폴리스 보고서를 얻은 홈페이지 주소는?", "entity", None),
     ("해외진출 가능모델 4가지 유형 중 연구중심형은 어느 유형의 사례인가?", "entity", None),
     # definition
     ("레드 바이오란 무엇인가?", "definition", None),
@@ -179,6 +184,10 @@ ENGLISH = [
     ("Which government bodies served as the initial hub of the BHCR?", "list", None),
     ("What are the three types of bio industry?", "list", None),
     ("Tell me about the Boston cluster.", "unknown", None),
+    # a web address asked for, not a page something appeared on
+    ("What is the URL of the Massachusetts Biotechnology Council?", "url", None),
+    ("Which website did the study use for the Boston cluster?", "url", None),
+    ("What did the website of the council announce in 2020?", "entity", None),
 ]
 
 WH_WORDS = {

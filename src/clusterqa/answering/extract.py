@@ -98,6 +98,8 @@ def _match(keywords: set[str], text: str) -> tuple[float, dict[str, list[tuple[i
 def type_fit(qtype: str, text: str, sentence: str) -> float:
     if qtype in SENTENCE_TYPES:  # the whole sentence is the fallback, a part of it the answer
         return 0.5 if text == sentence.strip() else 1.0
+    if qtype == "url":  # only web addresses are proposed
+        return 1.0
     if qtype == "organization":
         return 1.0 if _ORG_SUFFIX.search(text) or _ACRONYM.fullmatch(text) else 0.3
     if qtype == "place":
@@ -227,7 +229,7 @@ def candidates(
                 Candidate(
                     text=value_text,
                     type=info.answer_type,
-                    value=figure.value if figure else key or value_text,
+                    value=figure.value if figure else _text_value(info, value_text, key),
                     unit=figure.unit if figure else None,
                     approximate=figure.approximate if figure else False,
                     doc_id=doc_id,
@@ -360,7 +362,24 @@ def _spans(
             "reason": lambda text: reasons(text, [p for ps in positions.values() for p in ps]),
         }[qtype](sentence)
         return [(s, e, None) for s, e in parts] + [(start, start + len(stripped), None)]
+    if qtype == "url":
+        return [(m.start(), m.end(), None) for m in _URL.finditer(sentence)]
     return [(s, e, None) for s, e in noun_runs(sentence) if not opens_with_figure(sentence[s:e])]
+
+
+# A web address as documents print it (https://www.jtc.gov.sg/, www.krihs.re.kr): ASCII, its
+# host ending in a top-level domain of letters (a page number glued to it stays out:
+# www.krihs.re.kr2023), its path without the punctuation of the sentence it ends.
+_URL = re.compile(
+    r"(?:https?://|www\.)(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?"
+    r"(?:/(?:[\w\-.~/?#@!$&*+=%:;,]*[\w\-~/#@$&*+=%])?)?",
+    re.I | re.A,
+)
+
+
+def _text_value(info: QuestionInfo, text: str, key: str) -> str:
+    """A name's comparison key, but a web address as written (its key drops the dots)."""
+    return text if info.answer_type == "url" else key or text
 
 
 def opens_with_figure(text: str) -> bool:

@@ -3,9 +3,10 @@
 Rules, not a model: the cues are closed-class words (wh-words, counters, a few head nouns), so a
 table of them is more predictable than a classifier trained on a hundred gold questions.
 
-Precedence, most specific cue first (Korean and English alike), after one rule before all: a
-reason noun as the topic asked about (X 이유는 무엇인가) asks for a reason, whatever figure word
-stands in the clause before it.
+Precedence, most specific cue first (Korean and English alike), after two rules before all: a
+web address asked by its medium (홈페이지 주소, "which website") asks for a url, and a reason
+noun as the topic asked about (X 이유는 무엇인가) asks for a reason, whatever figure word stands
+in the clause before it.
 
 1. A wh-word fused with a unit: 몇 명 / 몇 년 / 몇 % / 몇 GB / 며칠, "how many X", "how much",
    "how long".
@@ -43,7 +44,7 @@ from clusterqa.korean import has_hangul, kiwi
 
 AnswerType = Literal[
     "year", "date", "number", "amount", "percent", "count", "person", "organization",
-    "place", "entity", "list", "definition", "reason", "unknown",
+    "place", "entity", "list", "definition", "reason", "url", "unknown",
 ]  # fmt: skip
 Typed = tuple[AnswerType, str | None]
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|「[^」]*」|'[^']*'|‘[^’]*’|\"[^\"]*\"|“[^”]*”")
@@ -58,6 +59,15 @@ class QuestionInfo(BaseModel):
 
 
 def analyze(question: str) -> QuestionInfo:
+    info = _analyze(question)
+    # A web address is asked by its medium (홈페이지 주소는, "what website"), whatever the
+    # wh-word; the rest of the question says whose it is.
+    if _WEB_ADDRESS.search(info.text):
+        return info.model_copy(update={"answer_type": "url", "counter": None})
+    return info
+
+
+def _analyze(question: str) -> QuestionInfo:
     text = " ".join(question.split())
     if not text:
         raise ValueError("the question is empty")
@@ -84,6 +94,21 @@ def analyze(question: str) -> QuestionInfo:
         counter=counter,
         keywords=_english_keywords(text),
     )
+
+
+# A web address asked for, not a page something was posted on (자신의 홈페이지를 통해 …
+# 알린 사람은, "공식 웹사이트에 … 공개된 날짜는" ask for a person and a date): its medium with
+# 주소, the medium as the topic the question ends on, or "what/which website", "the URL of"
+# (not "the website of …", which may ask what it said).
+_WEB = r"(?:홈페이지|웹\s?사이트|웹|url)"  # a bare 사이트 may be a plot of land
+_WEB_ADDRESS = re.compile(
+    rf"(?:{_WEB}|사이트|인터넷)\s?주소"
+    rf"|{_WEB}(?:은|는|이|가)?\s*(?:(?:무엇|어디|뭐)\S*)?\s*\??$"
+    r"|^(?:what|which)\s+(?:is\s+the\s+|are\s+the\s+)?(?:website|web\s?site|url|web address"
+    r"|homepage|web page)s?\b"
+    r"|\b(?:url|web address)\s+(?:of|for)\b",
+    re.I,
+)
 
 
 # --- Korean -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from clusterqa.search import Searcher
 # the answer should read as the document writes it (a Korean name, the figure of the body): a
 # candidate there keeps this share of its score.
 _TRANSLATION_SHARE = 0.1
+_RULES_ONLY = SENTENCE_TYPES | {"url"}
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,;:()-]*")
 
 
@@ -65,8 +66,8 @@ def ranked_candidates(
     settings = searcher.settings
     # List, definition and reason answers are phrases the rules cut out (phrases.py); the
     # reader, trained on short KorQuAD spans, answers them with a fragment (gold dev and test:
-    # 7 right by the rules, 2 by the reader).
-    if settings.reader == "trained" and info.answer_type not in SENTENCE_TYPES:
+    # 7 right by the rules, 2 by the reader). A web address is one the text prints whole.
+    if settings.reader == "trained" and info.answer_type not in _RULES_ONLY:
         reader = load_reader(settings.model_cache_dir, settings.reader_threads)
         chunks = settings.reader_chunks if read_whole is None else read_whole
         ranges = windows(hits, found, chunks, settings.reader_sentences)
