@@ -117,11 +117,10 @@ def by_evidence(hits: list[Hit], found: list[Candidate], weight: float) -> list[
     return [top[i] for i in order] + hits[PASSAGES:]
 
 
-def _years(text: str) -> list[int]:
-    """The years `text` writes, alone or as a date's (1997년 9월)."""
-    found = find_quantities(text)
-    years = (q if q.kind == "year" else year_of(q) for q in found)
-    return [int(y.value) for y in years if y is not None]
+def _year_mentions(text: str) -> list[tuple[int, int]]:
+    """(end, year) of each year `text` writes, alone or as a date's (1997년 9월)."""
+    found = ((q, q if q.kind == "year" else year_of(q)) for q in find_quantities(text))
+    return [(q.end, int(y.value)) for q, y in found if y is not None]
 
 
 def _dated_to(c: Candidate, texts: dict[str, str]) -> int | None:
@@ -129,16 +128,14 @@ def _dated_to(c: Candidate, texts: dict[str, str]) -> int | None:
     clause ending between them ("2019년에는 각각 1만 8,759명"; "2020년 바이오산업 : 생산액
     …, 고용인원 2,461명"). One across a clause dates that clause, not a figure told later
     ("2004년 3월부터 … 11명을 살해하여 … 총 20명", KorQuAD)."""
-    text = texts[c.doc_id]
-    before = text[c.sentence_start : c.start]
-    found = [q for q in find_quantities(before) if q.kind == "year" or year_of(q)]
-    if not found:
+    before = texts[c.doc_id][c.sentence_start : c.start]
+    mentions = _year_mentions(before)
+    if not mentions:
         return None
-    last = found[-1]
-    if any(t.tag in _CLAUSE_ENDINGS for t in tokens(before[last.end :])):
+    end, year = mentions[-1]
+    if any(t.tag in _CLAUSE_ENDINGS for t in tokens(before[end:])):
         return None
-    year = last if last.kind == "year" else year_of(last)
-    return int(year.value)
+    return year
 
 
 _CLAUSE_ENDINGS = ("EC", "EF", "ETM")
@@ -153,7 +150,7 @@ def asked_years_first(
     and neither the rules nor the reader read which year a figure belongs to."""
     if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
         return found
-    asked = set(_years(info.text))
+    asked = {year for _, year in _year_mentions(info.text)}
     if not asked:
         return found
     years = [_dated_to(c, texts) for c in found]
@@ -186,12 +183,11 @@ def per_year_first(
     if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
         return found
     # A year the question names decides ("매년 이자로 발생하는 비용이 2006년에는": 2006's).
-    if not _PER_YEAR_ASKED.search(info.text) or _years(info.text):
+    if not _PER_YEAR_ASKED.search(info.text) or _year_mentions(info.text):
         return found
 
     def yearly(c: Candidate) -> bool:
-        text = texts[c.doc_id]
-        return bool(_PER_YEAR.search(text[max(c.sentence_start, c.start - 12) : c.start]))
+        return bool(_PER_YEAR.search(texts[c.doc_id][c.sentence_start : c.start]))
 
     keep = [yearly(c) for c in found]
     return _first(found, keep) if any(keep) else found
@@ -209,7 +205,7 @@ _CONJUNCT_WORDS = 3  # at most, in a conjunct after the candidate ("의약품 �
 _HEAD_SYLLABLE = re.compile("[시도군구동읍면국주섬]")
 
 
-def _shared_head(a: str, b: str, kind: str = "") -> bool:
+def _shared_head(a: str, b: str, kind: str) -> bool:
     """Whether two words end in the same head noun, and in `kind` (the head the question asks
     by): two syllables or more (수탁기관, 위탁생산기관), or one that ends a place name
     (동대문구, 성북구; 원 and 부 end too many common nouns: 병원)."""
