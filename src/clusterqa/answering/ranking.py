@@ -139,6 +139,8 @@ def _dated_to(c: Candidate, texts: dict[str, str]) -> int | None:
 
 
 _CLAUSE_ENDINGS = ("EC", "EF", "ETM")
+# Figure questions a year can qualify: not those asking for the year itself.
+_FIGURE_KINDS = QUANTITY_KINDS.keys() - {"year", "date"}
 
 
 def asked_years_first(
@@ -148,7 +150,7 @@ def asked_years_first(
     dates to another year ("2000년 기준 각각 3,737명, … 2019년에는 각각 1만 8,759명") after the
     others, when some candidate is dated to an asked year: the asked year qualifies the figure,
     and neither the rules nor the reader read which year a figure belongs to."""
-    if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
+    if info.answer_type not in _FIGURE_KINDS:
         return found
     asked = {year for _, year in _year_mentions(info.text)}
     if not asked:
@@ -180,7 +182,7 @@ def per_year_first(
     figures the document states per year ("연간 2000명 배출") first, when it states any: a
     total or a head count of the same unit (3,737명 종사자) answers another question. A
     question naming a year is left to asked_years_first."""
-    if info.answer_type not in QUANTITY_KINDS or info.answer_type in ("year", "date"):
+    if info.answer_type not in _FIGURE_KINDS:
         return found
     # A year the question names decides ("매년 이자로 발생하는 비용이 2006년에는": 2006's).
     if not _PER_YEAR_ASKED.search(info.text) or _year_mentions(info.text):
@@ -196,11 +198,14 @@ def per_year_first(
 # Name answers one of whose conjuncts a question for "the" place or body would miss (서울특별시
 # 동대문구와 성북구 일대); a person's name ends in no shared word.
 _COORDINATED_TYPES = {"place", "organization", "list"}
-_GLOSS = re.compile(r"\s*\([^()]*\)")
-_AND = re.compile(r"\s*(?:,|、|·|및|와|과)\s*")
-_WORD = re.compile(r"[^\s,()]+")
-_LAST_CONJUNCT = re.compile(r"([^\s,()]+)(?:\s*\([^()]*\))?\s*(?:,|、|·|및|와|과)\s*$")
-_WORD_BEFORE = re.compile(r"[^\s,()]+\s+$")
+_GLOSS_PATTERN = r"\s*\([^()]*\)"
+_AND_PATTERN = r"\s*(?:,|、|·|및|와|과)\s*"
+_WORD_PATTERN = r"[^\s,()]+"
+_GLOSS = re.compile(_GLOSS_PATTERN)
+_AND = re.compile(_AND_PATTERN)
+_WORD = re.compile(_WORD_PATTERN)
+_LAST_CONJUNCT = re.compile(rf"({_WORD_PATTERN})(?:{_GLOSS_PATTERN})?{_AND_PATTERN}$")
+_WORD_BEFORE = re.compile(rf"{_WORD_PATTERN}\s+$")
 _CONJUNCT_WORDS = 3  # at most, in a conjunct after the candidate ("의약품 위탁생산기관")
 _HEAD_SYLLABLE = re.compile("[시도군구동읍면국주섬]")
 
